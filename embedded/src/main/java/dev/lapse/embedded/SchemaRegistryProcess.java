@@ -1,0 +1,200 @@
+package dev.lapse.embedded;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real Apicurio Registry (the runnable distribution from Maven Central) started as a child process on loopback,
+ * serving the Confluent-compatible API at {@code /apis/ccompat/v7} with BACKWARD compatibility enforced, as a
+ * Confluent registry does by default. With a data directory its storage is a file H2 database, so schema ids
+ * survive a restart; without one it keeps schemas in memory, which suits tests.
+ */
+public final class SchemaRegistryProcess implements AutoCloseable {
+
+    /** System property, then environment variable, naming the unpacked distribution's directory. */
+    public static final String HOME_PROPERTY = "lapse.registry.home";
+    public static final String HOME_VARIABLE = "LAPSE_REGISTRY_HOME";
+
+    private static final Logger log = LoggerFactory.getLogger(SchemaRegistryProcess.class);
+    private static final String CCOMPAT_PATH = "/apis/ccompat/v7";
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+
+    private final Process process;
+    private final String baseUrl;
+    private final Path logFile;
+    private final Thread shutdownHook;
+
+    private SchemaRegistryProcess(Process process, String baseUrl, Path logFile) {
+        this.process = process;
+        this.baseUrl = baseUrl;
+        this.logFile = logFile;
+        // A registry must never outlive its parent, whatever way the parent ends.
+        this.shutdownHook = new Thread(this::stopProcess, "lapse-registry-stop");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    /**
+     * Starts the registry and waits until its Confluent API answers.
+     *
+     * @param home the unpacked Apicurio distribution (holding {@code apicurio-registry-app-*-runner.jar})
+     * @param port the HTTP port on 127.0.0.1, or 0 for any free port
+     * @param dataDir where the H2 database lives, or null to keep schemas in memory only
+     */
+    public static SchemaRegistryProcess start(Path home, int port, @Nullable Path dataDir) {
+        Path runner = runnerJar(home);
+        int httpPort = port == 0 ? KafkaBroker.freePort() : port;
+        try {
+            Path logDir = dataDir != null ? dataDir : Files.createTempDirectory("lapse-registry-");
+            Files.createDirectories(logDir);
+            Path logFile = logDir.resolve("registry.log");
+            List<String> command = new ArrayList<>(List.of(
+                    javaExecutable(), "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                    "-Dquarkus.http.host=127.0.0.1",
+                    "-Dquarkus.http.port=" + httpPort,
+                    "-Dquarkus.log.console.enable=true",
+                    // Confluent's registry enforces BACKWARD by default; Apicurio's default is NONE.
+                    "-Dapicurio.rules.global.compatibility=BACKWARD",
+                    // A whitespace variant of a registered schema must get the same id, as with Confluent.
+                    "-Dapicurio.ccompat.use-canonical-hash=true"));
+            if (dataDir != null) {
+                command.add("-Dapicurio.datasource.url=jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("registry"));
+            }
+            command.addAll(List.of("-jar", runner.toString()));
+            Process process = new ProcessBuilder(command)
+                    .directory(runner.getParent().toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(logFile.toFile())
+                    .start();
+            SchemaRegistryProcess registry =
+                    new SchemaRegistryProcess(process, "http://127.0.0.1:" + httpPort, logFile);
+            registry.awaitReady();
+            return registry;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the schema registry from " + runner, e);
+        }
+    }
+
+    /** Starts an in-memory registry on a free port from the distribution named by {@value #HOME_PROPERTY}. */
+    public static SchemaRegistryProcess startTemporary() {
+        return start(homeFromEnvironment().orElseThrow(() -> new IllegalStateException(
+                "the Apicurio distribution was not found: set -D" + HOME_PROPERTY + " or " + HOME_VARIABLE
+                        + " to its directory (the build unpacks it to embedded/target/apicurio)")), 0, null);
+    }
+
+    /** The distribution's directory from {@value #HOME_PROPERTY} or {@value #HOME_VARIABLE}, if it exists. */
+    public static Optional<Path> homeFromEnvironment() {
+        String home = System.getProperty(HOME_PROPERTY, System.getenv(HOME_VARIABLE));
+        return Optional.ofNullable(home).map(Path::of).filter(Files::isDirectory);
+    }
+
+    /** The URL Confluent-API clients use, for {@code schema.registry.url}. */
+    public String confluentApiUrl() {
+        return baseUrl + CCOMPAT_PATH;
+    }
+
+    public Path logFile() {
+        return logFile;
+    }
+
+    @Override
+    public void close() {
+        stopProcess();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // The hook is running or has run; the process is stopped either way.
+        }
+    }
+
+    private void stopProcess() {
+        if (!process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            log.info("Schema registry on {} stopped", baseUrl);
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void awaitReady() {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest probe = HttpRequest.newBuilder(URI.create(confluentApiUrl() + "/subjects"))
+                .timeout(Duration.ofSeconds(2)).GET().build();
+        Instant deadline = Instant.now().plus(START_TIMEOUT);
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the schema registry exited with code " + process.exitValue()
+                        + " before it was ready; last lines of " + logFile + ":\n" + tail());
+            }
+            try {
+                if (http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    log.info("Schema registry (Apicurio, Confluent API) ready at {}", confluentApiUrl());
+                    return;
+                }
+            } catch (IOException notYetListening) {
+                // Expected while Quarkus starts.
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                close();
+                throw new IllegalStateException("interrupted while waiting for the schema registry", e);
+            }
+            try {
+                // Polling a child process we do not own: there is no event to wait on.
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                close();
+                throw new IllegalStateException("interrupted while waiting for the schema registry", e);
+            }
+        }
+        close();
+        throw new IllegalStateException("the schema registry was not ready within " + START_TIMEOUT.toSeconds()
+                + " s; last lines of " + logFile + ":\n" + tail());
+    }
+
+    private String tail() {
+        try {
+            List<String> lines = Files.readAllLines(logFile, StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+        } catch (IOException e) {
+            return "(log unreadable: " + e.getMessage() + ")";
+        }
+    }
+
+    private static Path runnerJar(Path home) {
+        try (Stream<Path> files = Files.walk(home, 3)) {
+            return files.filter(path -> path.getFileName().toString().matches("apicurio-registry-app-.*-runner\\.jar"))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no apicurio-registry-app-*-runner.jar under " + home
+                            + ": run the build once (./mvnw install) so it unpacks the registry"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + home, e);
+        }
+    }
+
+    private static String javaExecutable() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+}

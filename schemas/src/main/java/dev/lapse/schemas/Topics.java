@@ -1,0 +1,94 @@
+package dev.lapse.schemas;
+
+import dev.lapse.event.AccessApproved;
+import dev.lapse.event.AccessDenied;
+import dev.lapse.event.AccessExpired;
+import dev.lapse.event.AccessGranted;
+import dev.lapse.event.AccessRejected;
+import dev.lapse.event.AccessRequested;
+import dev.lapse.event.AccessWithdrawn;
+import dev.lapse.event.ApprovalPending;
+import dev.lapse.event.ApprovalVoteCast;
+import dev.lapse.event.RevocationRequested;
+import java.util.List;
+
+/**
+ * The register of every Lapse topic. Every record on these topics is keyed by its request id, and every topic
+ * has the same partition count, so one request's whole life is ordered on one partition and one service
+ * instance owns whole requests.
+ */
+public final class Topics {
+
+    /**
+     * Partitions of every lifecycle topic. Changing it re-maps keys to partitions, so it is part of the contract
+     * and not a setting: a deployment that needs more starts with more.
+     */
+    public static final int PARTITIONS = 6;
+
+    /** Ingress: other systems publish requests here; request-service validates them. */
+    public static final Topic<String, AccessRequested> ACCESS_SUBMITTED =
+            lifecycle("lapse.access.submitted", AccessRequested.class, Writer.EXTERNAL);
+
+    /** Validated requests, from REST and from the ingress alike. */
+    public static final Topic<String, AccessRequested> ACCESS_REQUESTED =
+            lifecycle("lapse.access.requested", AccessRequested.class, Writer.REQUEST_SERVICE);
+
+    /** Submissions that could not be accepted, each with its reason. */
+    public static final Topic<String, AccessRejected> ACCESS_REJECTED =
+            lifecycle("lapse.access.rejected", AccessRejected.class, Writer.REQUEST_SERVICE);
+
+    /** Approvers' votes on pending requests. */
+    public static final Topic<String, ApprovalVoteCast> APPROVAL_VOTES =
+            lifecycle("lapse.approval.votes", ApprovalVoteCast.class, Writer.REQUEST_SERVICE);
+
+    /** Requests that wait for approval votes. */
+    public static final Topic<String, ApprovalPending> APPROVAL_PENDING =
+            lifecycle("lapse.approval.pending", ApprovalPending.class, Writer.POLICY_ENGINE);
+
+    /** Requests policy approved, with the scope and duration it allows. */
+    public static final Topic<String, AccessApproved> ACCESS_APPROVED =
+            lifecycle("lapse.access.approved", AccessApproved.class, Writer.POLICY_ENGINE);
+
+    /** Requests policy denied. */
+    public static final Topic<String, AccessDenied> ACCESS_DENIED =
+            lifecycle("lapse.access.denied", AccessDenied.class, Writer.POLICY_ENGINE);
+
+    /** Grants in place, each with its expiry instant. */
+    public static final Topic<String, AccessGranted> ACCESS_GRANTED =
+            lifecycle("lapse.access.granted", AccessGranted.class, Writer.GRANT_ISSUER);
+
+    /** Requests to end a grant early. */
+    public static final Topic<String, RevocationRequested> REVOCATION_REQUESTED =
+            lifecycle("lapse.revocation.requested", RevocationRequested.class, Writer.REQUEST_SERVICE);
+
+    /** Grants whose time elapsed or that were revoked. */
+    public static final Topic<String, AccessExpired> ACCESS_EXPIRED =
+            lifecycle("lapse.access.expired", AccessExpired.class, Writer.REVOKER);
+
+    /** Grants withdrawn from their target. */
+    public static final Topic<String, AccessWithdrawn> ACCESS_WITHDRAWN =
+            lifecycle("lapse.access.withdrawn", AccessWithdrawn.class, Writer.GRANT_ISSUER);
+
+    /** Every lifecycle topic, in the order of a request's life. */
+    public static final List<Topic<String, ?>> LIFECYCLE = List.of(
+            ACCESS_SUBMITTED, ACCESS_REQUESTED, ACCESS_REJECTED, APPROVAL_PENDING, APPROVAL_VOTES,
+            ACCESS_APPROVED, ACCESS_DENIED, ACCESS_GRANTED, REVOCATION_REQUESTED, ACCESS_EXPIRED,
+            ACCESS_WITHDRAWN);
+
+    /** The lifecycle topics whose records are written by Lapse itself (everything but the ingress). */
+    public static final List<Topic<String, ?>> INTERNAL = LIFECYCLE.stream()
+            .filter(topic -> topic.writer() != Writer.EXTERNAL)
+            .toList();
+
+    private Topics() {
+    }
+
+    private static <V> Topic<String, V> lifecycle(String name, Class<V> valueType, Writer writer) {
+        return new Topic<>(name, String.class, valueType, PARTITIONS, writer);
+    }
+
+    /** Looks a topic up by name. */
+    public static java.util.Optional<Topic<String, ?>> byName(String name) {
+        return LIFECYCLE.stream().filter(topic -> topic.name().equals(name)).findFirst();
+    }
+}
