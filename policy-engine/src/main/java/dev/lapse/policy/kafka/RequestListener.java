@@ -1,0 +1,84 @@
+package dev.lapse.policy.kafka;
+
+import dev.lapse.event.AccessApproved;
+import dev.lapse.event.AccessDenied;
+import dev.lapse.event.AccessRequested;
+import dev.lapse.event.Actor;
+import dev.lapse.event.ActorKind;
+import dev.lapse.policy.PolicyEngineApplication;
+import dev.lapse.policy.decision.AccessRequest;
+import dev.lapse.policy.decision.BuiltInRule;
+import dev.lapse.policy.decision.Decision;
+import dev.lapse.schemas.EventIds;
+import dev.lapse.schemas.Topics;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.stereotype.Component;
+
+/** Decides each validated request and publishes the decision in the transaction that consumed the request. */
+@Component
+class RequestListener {
+
+    private static final Logger log = LoggerFactory.getLogger(RequestListener.class);
+    private static final Actor SELF = new Actor(ActorKind.SERVICE, PolicyEngineApplication.NAME);
+
+    private final BuiltInRule rule;
+    private final KafkaTemplate<String, Object> kafka;
+    private final Clock clock;
+
+    RequestListener(BuiltInRule rule, KafkaTemplate<String, Object> kafka, Clock clock) {
+        this.rule = rule;
+        this.kafka = kafka;
+        this.clock = clock;
+    }
+
+    @KafkaListener(id = "policy-requests", topics = "lapse.access.requested")
+    void onRequested(AccessRequested event) {
+        Decision decision = rule.decide(toDomain(event));
+        String requestId = event.getRequestId();
+        if (decision instanceof Decision.Approve approve) {
+                kafka.send(Topics.ACCESS_APPROVED.name(), requestId, AccessApproved.newBuilder()
+                        .setEventId(EventIds.once("approved", requestId))
+                        .setRequestId(requestId)
+                        .setOccurredAt(clock.instant())
+                        .setCausedBy(SELF)
+                        .setRequester(event.getRequester())
+                        .setResource(event.getResource())
+                        .setScope(event.getScope())
+                        .setApprovedDurationMs(approve.duration().toMillis())
+                        .setPolicy(approve.policy())
+                        .setApprovers(List.of())
+                        .build());
+                log.info("Request {} approved by {} for {}: {}", requestId, approve.policy(), approve.duration(),
+                    approve.reason());
+        } else if (decision instanceof Decision.Deny deny) {
+                kafka.send(Topics.ACCESS_DENIED.name(), requestId, AccessDenied.newBuilder()
+                        .setEventId(EventIds.once("denied", requestId))
+                        .setRequestId(requestId)
+                        .setOccurredAt(clock.instant())
+                        .setCausedBy(SELF)
+                        .setRequesterId(event.getRequester().getId())
+                        .setReason(deny.reason())
+                        .setPolicy(deny.policy())
+                        .build());
+                log.info("Request {} denied by {}: {}", requestId, deny.policy(), deny.reason());
+        }
+    }
+
+    static AccessRequest toDomain(AccessRequested event) {
+        return new AccessRequest(
+                event.getRequestId(),
+                event.getRequester().getId(),
+                event.getRequester().getGroups(),
+                event.getResource().getKind(),
+                event.getResource().getName(),
+                event.getScope().getActions(),
+                event.getScope().getColumns(),
+                Duration.ofMillis(event.getRequestedDurationMs()));
+    }
+}

@@ -1,0 +1,5 @@
+/** policy-engine: decides every access request by policy. */
+@NullMarked
+package dev.lapse.policy;
+
+import org.jspecify.annotations.NullMarked;
