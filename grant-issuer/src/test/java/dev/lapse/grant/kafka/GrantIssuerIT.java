@@ -1,0 +1,78 @@
+package dev.lapse.grant.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lapse.event.AccessApproved;
+import dev.lapse.event.AccessExpired;
+import dev.lapse.event.AccessGranted;
+import dev.lapse.event.AccessRequested;
+import dev.lapse.event.AccessWithdrawn;
+import dev.lapse.event.Actor;
+import dev.lapse.event.ActorKind;
+import dev.lapse.event.ExpiryReason;
+import dev.lapse.grant.GrantIssuerApplication;
+import dev.lapse.grant.issue.GrantId;
+import dev.lapse.schemas.Events;
+import dev.lapse.schemas.Topics;
+import dev.lapse.schemas.testing.TestStack;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** grant-issuer on a real broker and registry, driven through its topics. */
+class GrantIssuerIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final TestStack stack = TestStack.get();
+    private static ConfigurableApplicationContext app;
+
+    @BeforeAll
+    static void start() {
+        app = GrantIssuerApplication.builder().run(stack.springArgs());
+    }
+
+    @AfterAll
+    static void stop() {
+        app.close();
+    }
+
+    @Test
+    void approval_becomesGrant_thatExpiresTheApprovedDurationAfterItWasGranted() {
+        AccessRequested request = Events.accessRequested("gi-grant");
+        stack.send(Topics.ACCESS_APPROVED, "gi-grant", AccessApproved.newBuilder()
+                .setEventId("e-1").setRequestId("gi-grant").setOccurredAt(Instant.now())
+                .setCausedBy(new Actor(ActorKind.SERVICE, "policy-engine"))
+                .setRequester(request.getRequester()).setResource(request.getResource()).setScope(request.getScope())
+                .setApprovedDurationMs(45_000).setPolicy("test").build());
+
+        List<ConsumerRecord<String, Object>> records = stack.awaitRecords(List.of(Topics.ACCESS_GRANTED.name()),
+                "gi-grant", found -> !found.isEmpty(), WAIT);
+
+        assertThat(records).singleElement().satisfies(record -> {
+            AccessGranted granted = (AccessGranted) record.value();
+            assertThat(granted.getGrantId()).isEqualTo(GrantId.of("gi-grant").value());
+            assertThat(granted.getExpiresAt()).isEqualTo(granted.getGrantedAt().plusMillis(45_000));
+            assertThat(granted.getScope()).isEqualTo(request.getScope());
+        });
+    }
+
+    @Test
+    void expiry_becomesWithdrawal() {
+        stack.send(Topics.ACCESS_EXPIRED, "gi-expire", AccessExpired.newBuilder()
+                .setEventId("e-2").setRequestId("gi-expire").setOccurredAt(Instant.now())
+                .setCausedBy(new Actor(ActorKind.SERVICE, "revoker"))
+                .setGrantId(GrantId.of("gi-expire").value()).setRequesterId("alice")
+                .setReason(ExpiryReason.TIME_ELAPSED).setExpiresAt(Instant.now()).build());
+
+        List<ConsumerRecord<String, Object>> records = stack.awaitRecords(List.of(Topics.ACCESS_WITHDRAWN.name()),
+                "gi-expire", found -> !found.isEmpty(), WAIT);
+
+        assertThat(records).singleElement().satisfies(record ->
+                assertThat(((AccessWithdrawn) record.value()).getGrantId()).isEqualTo(GrantId.of("gi-expire").value()));
+    }
+}
