@@ -1,0 +1,116 @@
+package dev.lapse.request.api;
+
+import dev.lapse.request.kafka.RequestPublisher;
+import dev.lapse.request.submission.Submission;
+import dev.lapse.request.submission.SubmissionValidator;
+import dev.lapse.request.timeline.RequestTimeline;
+import dev.lapse.request.timeline.TimelineBook;
+import java.net.URI;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The REST API: submit a request, read its timeline, revoke a grant. A submission is answered 202 once Kafka has
+ * committed it; its timeline follows within milliseconds at {@code /v1/requests/{id}}.
+ */
+@RestController
+class RequestController {
+
+    private final SubmissionValidator validator;
+    private final RequestPublisher publisher;
+    private final TimelineBook timelines;
+
+    RequestController(SubmissionValidator validator, RequestPublisher publisher, TimelineBook timelines) {
+        this.validator = validator;
+        this.publisher = publisher;
+        this.timelines = timelines;
+    }
+
+    @PostMapping("/v1/requests")
+    ResponseEntity<Map<String, Object>> submit(@RequestBody SubmitRequestBody body) {
+        List<String> violations = new ArrayList<>();
+        Duration duration = duration(body.duration(), violations);
+        Submission submission = new Submission(body.requestId(),
+                body.requester() == null ? null : body.requester().id(),
+                body.requester() == null ? null : body.requester().groups(),
+                body.resource() == null ? null : body.resource().kind(),
+                body.resource() == null ? null : body.resource().name(),
+                body.scope() == null ? null : body.scope().actions(),
+                body.scope() == null ? null : body.scope().columns(),
+                body.scope() == null ? null : body.scope().rowFilter(),
+                body.reason(), body.ticket(), duration, "rest");
+        violations.addAll(validator.violations(submission));
+        if (!violations.isEmpty()) {
+            throw new InvalidRequestException(violations);
+        }
+        if (submission.requestId() != null && timelines.find(submission.requestId()).isPresent()) {
+            throw new RequestConflictException(submission.requestId());
+        }
+        RequestPublisher.Accepted accepted = publisher.submit(submission);
+        URI location = URI.create("/v1/requests/" + accepted.requestId());
+        return ResponseEntity.accepted().location(location).body(Map.of(
+                "requestId", accepted.requestId(),
+                "status", "SUBMITTED",
+                "submittedAt", accepted.at().toString(),
+                "timeline", location.toString()));
+    }
+
+    @GetMapping("/v1/requests/{requestId}")
+    ResponseEntity<?> timeline(@PathVariable String requestId) {
+        return timelines.find(requestId).<ResponseEntity<?>>map(ResponseEntity::ok)
+                .orElseGet(() -> notFound("No request " + requestId + " is known (yet): a request just submitted"
+                        + " shows up within milliseconds."));
+    }
+
+    @GetMapping("/v1/requests")
+    List<RequestTimeline> recent(@RequestParam(defaultValue = "20") int limit) {
+        return timelines.recent(Math.max(1, Math.min(limit, 200)));
+    }
+
+    @PostMapping("/v1/grants/{grantId}/revoke")
+    ResponseEntity<?> revoke(@PathVariable String grantId, @RequestBody(required = false) @Nullable RevokeBody body) {
+        String by = body == null || body.by() == null || body.by().isBlank() ? "unknown" : body.by();
+        String reason = body == null || body.reason() == null || body.reason().isBlank()
+                ? "revoked before its time" : body.reason();
+        return timelines.requestOfGrant(grantId).<ResponseEntity<?>>map(requestId -> {
+            publisher.revoke(requestId, grantId, by, reason);
+            return ResponseEntity.accepted().body(Map.of("grantId", grantId, "requestId", requestId,
+                    "status", "REVOCATION_REQUESTED", "timeline", "/v1/requests/" + requestId));
+        }).orElseGet(() -> notFound("No grant " + grantId + " is known."));
+    }
+
+    /** Body of a revocation: who revokes and why. */
+    record RevokeBody(@Nullable String by, @Nullable String reason) {
+    }
+
+    private static @Nullable Duration duration(@Nullable String text, List<String> violations) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return Duration.parse(text);
+        } catch (DateTimeParseException e) {
+            violations.add("duration '" + text + "' is not an ISO-8601 duration such as PT30S or PT2H");
+            return Duration.ZERO;
+        }
+    }
+
+    private static ResponseEntity<ProblemDetail> notFound(String detail) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, detail);
+        problem.setTitle("Not found");
+        return ResponseEntity.status(HttpStatus.NOT_FOUND).body(problem);
+    }
+}

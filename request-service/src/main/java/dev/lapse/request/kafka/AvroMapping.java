@@ -1,0 +1,127 @@
+package dev.lapse.request.kafka;
+
+import dev.lapse.event.AccessApproved;
+import dev.lapse.event.AccessDenied;
+import dev.lapse.event.AccessExpired;
+import dev.lapse.event.AccessGranted;
+import dev.lapse.event.AccessRejected;
+import dev.lapse.event.AccessRequested;
+import dev.lapse.event.AccessWithdrawn;
+import dev.lapse.event.Actor;
+import dev.lapse.event.ApprovalPending;
+import dev.lapse.event.ApprovalVoteCast;
+import dev.lapse.event.Requester;
+import dev.lapse.event.Resource;
+import dev.lapse.event.RevocationRequested;
+import dev.lapse.event.Scope;
+import dev.lapse.request.submission.Submission;
+import dev.lapse.request.timeline.Stage;
+import dev.lapse.request.timeline.TimelineEvent;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/** Translates between Avro events and request-service's domain records. */
+final class AvroMapping {
+
+    private AvroMapping() {
+    }
+
+    static Submission submission(AccessRequested event) {
+        return new Submission(event.getRequestId(),
+                event.getRequester() == null ? null : event.getRequester().getId(),
+                event.getRequester() == null ? null : event.getRequester().getGroups(),
+                event.getResource() == null ? null : event.getResource().getKind(),
+                event.getResource() == null ? null : event.getResource().getName(),
+                event.getScope() == null ? null : event.getScope().getActions(),
+                event.getScope() == null ? null : event.getScope().getColumns(),
+                event.getScope() == null ? null : event.getScope().getRowFilter(),
+                event.getReason(), event.getTicket(), Duration.ofMillis(event.getRequestedDurationMs()),
+                event.getSourceSystem());
+    }
+
+    /** The validated request, with actions in upper case: the one spelling downstream services see. */
+    static AccessRequested accessRequested(Submission submission, String requestId, Instant at, Actor causedBy) {
+        return AccessRequested.newBuilder()
+                .setEventId(dev.lapse.schemas.EventIds.once("requested", requestId))
+                .setRequestId(requestId)
+                .setOccurredAt(at)
+                .setCausedBy(causedBy)
+                .setRequester(new Requester(submission.requesterId(), submission.requesterGroups()))
+                .setResource(new Resource(submission.resourceKind(), submission.resourceName()))
+                .setScope(new Scope(submission.actions().stream().map(a -> a.toUpperCase(Locale.ROOT)).toList(),
+                        submission.columns(), submission.rowFilter()))
+                .setReason(submission.reason())
+                .setTicket(submission.ticket())
+                .setRequestedDurationMs(submission.duration().toMillis())
+                .setSourceSystem(submission.sourceSystem())
+                .build();
+    }
+
+    /** The timeline's view of a lifecycle event, or empty for a type the timeline does not show. */
+    static Optional<TimelineEvent> timelineEvent(Object value) {
+        if (value instanceof AccessRequested e) {
+            return Optional.of(event(e.getRequestId(), e.getEventId(), Stage.REQUESTED, e.getOccurredAt(),
+                    e.getCausedBy(), "requested " + String.join(",", e.getScope().getActions()) + " on "
+                            + e.getResource().getName() + " for " + Duration.ofMillis(e.getRequestedDurationMs()),
+                    new TimelineEvent.RequestSummary(e.getRequester().getId(),
+                            e.getResource().getKind() + ":" + e.getResource().getName(), scope(e.getScope()),
+                            e.getReason(), e.getRequestedDurationMs(), e.getSourceSystem()), null, null));
+        }
+        if (value instanceof AccessRejected e) {
+            return Optional.of(event(e.getRequestId(), e.getEventId(), Stage.REJECTED, e.getOccurredAt(),
+                    e.getCausedBy(), e.getReason(), null, null, null));
+        }
+        if (value instanceof ApprovalPending e) {
+            return Optional.of(event(e.getRequestId(), e.getEventId(), Stage.PENDING_APPROVAL, e.getOccurredAt(),
+                    e.getCausedBy(), e.getRequiredApprovals() + " approval(s) needed from " + e.getApproverGroups(),
+                    null, null, null));
+        }
+        if (value instanceof ApprovalVoteCast e) {
+            return Optional.of(event(e.getRequestId(), e.getEventId(), Stage.VOTED, e.getOccurredAt(),
+                    e.getCausedBy(), e.getVoter() + " voted " + e.getVote(), null, null, null));
+        }
+        if (value instanceof AccessApproved e) {
+            return Optional.of(event(e.getRequestId(), e.getEventId(), Stage.APPROVED, e.getOccurredAt(),
+                    e.getCausedBy(), "approved by " + e.getPolicy() + " for "
+                            + Duration.ofMillis(e.getApprovedDurationMs()), null, null, null));
+        }
+        if (value instanceof AccessDenied e) {
+            return Optional.of(event(e.getRequestId(), e.getEventId(), Stage.DENIED, e.getOccurredAt(),
+                    e.getCausedBy(), e.getReason(), null, null, null));
+        }
+        if (value instanceof AccessGranted e) {
+            return Optional.of(event(e.getRequestId(), e.getEventId(), Stage.GRANTED, e.getOccurredAt(),
+                    e.getCausedBy(), "grant " + e.getGrantId() + " until " + e.getExpiresAt(), null, e.getGrantId(),
+                    e.getExpiresAt()));
+        }
+        if (value instanceof RevocationRequested e) {
+            return Optional.of(event(e.getRequestId(), e.getEventId(), Stage.REVOCATION_REQUESTED, e.getOccurredAt(),
+                    e.getCausedBy(), e.getReason(), null, e.getGrantId(), null));
+        }
+        if (value instanceof AccessExpired e) {
+            return Optional.of(event(e.getRequestId(), e.getEventId(), Stage.EXPIRED, e.getOccurredAt(),
+                    e.getCausedBy(), e.getReason() + ", due " + e.getExpiresAt(), null, e.getGrantId(), null));
+        }
+        if (value instanceof AccessWithdrawn e) {
+            return Optional.of(event(e.getRequestId(), e.getEventId(), Stage.WITHDRAWN, e.getOccurredAt(),
+                    e.getCausedBy(), e.getWithdrawn().isEmpty() ? "nothing left in the target"
+                            : String.join("; ", e.getWithdrawn()), null, e.getGrantId(), null));
+        }
+        return Optional.empty();
+    }
+
+    private static TimelineEvent event(String requestId, String eventId, Stage stage, Instant at, Actor by,
+            String detail, TimelineEvent.@Nullable RequestSummary summary, @Nullable String grantId,
+            @Nullable Instant expiresAt) {
+        return new TimelineEvent(requestId, eventId, stage, at, by.getKind() + ":" + by.getId(), detail, summary,
+                grantId, expiresAt);
+    }
+
+    private static String scope(Scope scope) {
+        return String.join(",", scope.getActions()) + " (" + String.join(", ", scope.getColumns()) + ")"
+                + (scope.getRowFilter() == null ? "" : " where " + scope.getRowFilter());
+    }
+}

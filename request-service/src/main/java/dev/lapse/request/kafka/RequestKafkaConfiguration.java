@@ -1,0 +1,93 @@
+package dev.lapse.request.kafka;
+
+import dev.lapse.event.AccessRejected;
+import dev.lapse.event.Actor;
+import dev.lapse.event.ActorKind;
+import dev.lapse.request.RequestServiceApplication;
+import dev.lapse.request.submission.SubmissionValidator;
+import dev.lapse.request.timeline.TimelineBook;
+import dev.lapse.schemas.Topics;
+import dev.lapse.schemas.kafka.DeadLetterRouting;
+import dev.lapse.schemas.serde.AvroDeserializer;
+import java.time.Clock;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.springframework.boot.kafka.autoconfigure.ConcurrentKafkaListenerContainerFactoryConfigurer;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
+import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.AfterRollbackProcessor;
+
+/** Wires request-service's Kafka edge: the ingress, the timeline feed, and rejections of bad submissions. */
+@Configuration(proxyBeanMethods = false)
+class RequestKafkaConfiguration {
+
+    @Bean
+    SubmissionValidator submissionValidator(RequestProperties properties) {
+        return new SubmissionValidator(properties.toOptions());
+    }
+
+    @Bean
+    TimelineBook timelineBook() {
+        return new TimelineBook();
+    }
+
+    @Bean
+    AvroDeserializer ingressDeserializer(KafkaProperties kafka) {
+        AvroDeserializer deserializer = new AvroDeserializer();
+        deserializer.configure(kafka.buildConsumerProperties(), false);
+        return deserializer;
+    }
+
+    /** Parks bad submissions and, when the submission named its requester, tells them why (AccessRejected). */
+    @Bean
+    AfterRollbackProcessor<Object, Object> afterRollbackProcessor(KafkaTemplate<Object, Object> template, Clock clock) {
+        return DeadLetterRouting.afterRollbackProcessor(template, (record, exception) -> {
+            for (Throwable cause = exception; cause != null; cause = cause.getCause()) {
+                if (cause instanceof IngressRejection rejection && rejection.requestId() != null
+                        && rejection.requesterId() != null) {
+                    template.send(Topics.ACCESS_REJECTED.name(), rejection.requestId(), AccessRejected.newBuilder()
+                            .setEventId(UUID.randomUUID().toString())
+                            .setRequestId(rejection.requestId())
+                            .setOccurredAt(clock.instant())
+                            .setCausedBy(new Actor(ActorKind.SERVICE, RequestServiceApplication.NAME))
+                            .setRequesterId(rejection.requesterId())
+                            .setReason(rejection.getMessage())
+                            .setViolations(rejection.violations())
+                            .setSourceSystem(rejection.sourceSystem())
+                            .build());
+                    return;
+                }
+            }
+        });
+    }
+
+    /** The ingress reads raw bytes: decoding happens in the listener so a bad record is parked byte for byte. */
+    @Bean
+    ConcurrentKafkaListenerContainerFactory<Object, Object> ingressContainerFactory(
+            ConcurrentKafkaListenerContainerFactoryConfigurer configurer, KafkaProperties kafka) {
+        Map<String, Object> properties = kafka.buildConsumerProperties();
+        ConsumerFactory<Object, Object> consumers = new DefaultKafkaConsumerFactory<>(properties,
+                () -> (org.apache.kafka.common.serialization.Deserializer) new StringDeserializer(),
+                () -> (org.apache.kafka.common.serialization.Deserializer) new ByteArrayDeserializer());
+        ConcurrentKafkaListenerContainerFactory<Object, Object> factory = new ConcurrentKafkaListenerContainerFactory<>();
+        configurer.configure(factory, consumers);
+        return factory;
+    }
+
+    /** The timeline only reads; it needs no transaction, and commits nothing that matters (its group is its own). */
+    @Bean
+    ConcurrentKafkaListenerContainerFactory<Object, Object> timelineContainerFactory(
+            ConcurrentKafkaListenerContainerFactoryConfigurer configurer, ConsumerFactory<Object, Object> consumers) {
+        ConcurrentKafkaListenerContainerFactory<Object, Object> factory = new ConcurrentKafkaListenerContainerFactory<>();
+        configurer.configure(factory, consumers);
+        factory.getContainerProperties().setKafkaAwareTransactionManager(null);
+        return factory;
+    }
+}

@@ -1,0 +1,30 @@
+package dev.lapse.request.kafka;
+
+import dev.lapse.request.timeline.TimelineBook;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Feeds the timeline from every lifecycle topic. Each instance reads all partitions from the beginning under a
+ * consumer group of its own, so the read model is rebuilt from Kafka at every start and never lives only in
+ * memory.
+ */
+@Component
+class TimelineListener {
+
+    private final TimelineBook book;
+
+    TimelineListener(TimelineBook book) {
+        this.book = book;
+    }
+
+    @KafkaListener(id = "request-timeline", groupId = "request-service-timeline-${random.uuid}",
+            topics = {"lapse.access.requested", "lapse.access.rejected", "lapse.approval.pending",
+                "lapse.approval.votes", "lapse.access.approved", "lapse.access.denied", "lapse.access.granted",
+                "lapse.revocation.requested", "lapse.access.expired", "lapse.access.withdrawn"},
+            containerFactory = "timelineContainerFactory")
+    void onEvent(ConsumerRecord<String, Object> record) {
+        AvroMapping.timelineEvent(record.value()).ifPresent(book::apply);
+    }
+}

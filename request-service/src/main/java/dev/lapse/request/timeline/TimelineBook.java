@@ -1,0 +1,90 @@
+package dev.lapse.request.timeline;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every request's timeline, folded from lifecycle events. Events of one request arrive on several topics, so
+ * their arrival order is not their order: steps are ordered by time, then by stage, and the status is the
+ * furthest stage reached. A redelivered event (same event id) changes nothing. Thread-safe: one listener thread
+ * writes while request threads read.
+ */
+public final class TimelineBook {
+
+    private final Map<String, List<TimelineEvent>> eventsByRequest = new HashMap<>();
+    private final Map<String, String> requestByGrant = new HashMap<>();
+
+    /** Adds an event to its request's timeline; returns false when it was already there. */
+    public synchronized boolean apply(TimelineEvent event) {
+        List<TimelineEvent> events = eventsByRequest.computeIfAbsent(event.requestId(), id -> new ArrayList<>());
+        if (events.stream().anyMatch(known -> known.eventId().equals(event.eventId()))) {
+            return false;
+        }
+        events.add(event);
+        if (event.grantId() != null) {
+            requestByGrant.put(event.grantId(), event.requestId());
+        }
+        return true;
+    }
+
+    /** The timeline of a request, if any event of it has been seen. */
+    public synchronized Optional<RequestTimeline> find(String requestId) {
+        List<TimelineEvent> events = eventsByRequest.get(requestId);
+        return events == null ? Optional.empty() : Optional.of(fold(requestId, events));
+    }
+
+    /** The request a grant belongs to. */
+    public synchronized Optional<String> requestOfGrant(String grantId) {
+        return Optional.ofNullable(requestByGrant.get(grantId));
+    }
+
+    /** The most recent timelines, newest first, at most {@code limit}. */
+    public synchronized List<RequestTimeline> recent(int limit) {
+        Map<String, RequestTimeline> folded = new LinkedHashMap<>();
+        eventsByRequest.forEach((id, events) -> folded.put(id, fold(id, events)));
+        return folded.values().stream()
+                .sorted(Comparator.comparing((RequestTimeline t) -> t.steps().get(0).at()).reversed())
+                .limit(limit)
+                .toList();
+    }
+
+    private static RequestTimeline fold(String requestId, List<TimelineEvent> events) {
+        List<TimelineEvent> ordered = events.stream()
+                .sorted(Comparator.comparing(TimelineEvent::at).thenComparing(TimelineEvent::stage))
+                .toList();
+        Stage status = ordered.stream().map(TimelineEvent::stage).max(Comparator.naturalOrder()).orElseThrow();
+        TimelineEvent.RequestSummary summary = null;
+        String grantId = null;
+        java.time.Instant expiresAt = null;
+        java.time.Instant requestedAt = null;
+        java.time.Instant grantedAt = null;
+        for (TimelineEvent event : ordered) {
+            if (event.summary() != null) {
+                summary = event.summary();
+            }
+            if (event.grantId() != null) {
+                grantId = event.grantId();
+            }
+            if (event.expiresAt() != null && expiresAt == null) {
+                expiresAt = event.expiresAt();
+            }
+            if (event.stage() == Stage.REQUESTED) {
+                requestedAt = event.at();
+            }
+            if (event.stage() == Stage.GRANTED) {
+                grantedAt = event.at();
+            }
+        }
+        Long submittedToGrantedMs = requestedAt != null && grantedAt != null
+                ? grantedAt.toEpochMilli() - requestedAt.toEpochMilli() : null;
+        List<RequestTimeline.Step> steps = ordered.stream()
+                .map(event -> new RequestTimeline.Step(event.stage(), event.at(), event.by(), event.detail()))
+                .toList();
+        return new RequestTimeline(requestId, status, summary, grantId, expiresAt, submittedToGrantedMs, steps);
+    }
+}

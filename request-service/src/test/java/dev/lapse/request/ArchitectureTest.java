@@ -1,0 +1,14 @@
+package dev.lapse.request;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+import dev.lapse.schemas.testing.DomainRules;
+
+@AnalyzeClasses(packages = "dev.lapse.request", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+
+    @ArchTest
+    static final ArchRule submissionAndTimelineArePure = DomainRules.frameworkFree("dev.lapse.request.submission", "dev.lapse.request.timeline");
+}

@@ -1,0 +1,162 @@
+package dev.lapse.request.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.lapse.event.AccessRejected;
+import dev.lapse.event.AccessRequested;
+import dev.lapse.request.RequestServiceApplication;
+import dev.lapse.schemas.Events;
+import dev.lapse.schemas.Topics;
+import dev.lapse.schemas.kafka.DeadLetterRouting;
+import dev.lapse.schemas.testing.TestStack;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** request-service on a real broker and registry: REST and the Kafka ingress. */
+class RequestServiceIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final TestStack stack = TestStack.get();
+    private static final HttpClient http = HttpClient.newHttpClient();
+    private static ConfigurableApplicationContext app;
+    private static String baseUrl;
+
+    @BeforeAll
+    static void start() {
+        app = RequestServiceApplication.builder().run(stack.springArgs());
+        baseUrl = "http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port");
+    }
+
+    @AfterAll
+    static void stop() {
+        app.close();
+    }
+
+    private static HttpResponse<String> post(String path, String json) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(baseUrl + path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    // --- REST ---
+
+    @Test
+    void post_whenValid_publishesTheRequestAndShowsItsTimeline() throws Exception {
+        HttpResponse<String> response = post("/v1/requests", """
+                {"requestId": "rs-rest-1",
+                 "requester": {"id": "alice@example.com", "groups": ["support"]},
+                 "resource": {"kind": "postgres", "name": "crm.public.customers"},
+                 "scope": {"actions": ["select"], "columns": ["id", "email"]},
+                 "reason": "INC-1234: customer locked out", "duration": "PT30S"}""");
+
+        assertThat(response.statusCode()).isEqualTo(202);
+        assertThat(response.headers().firstValue("Location")).contains("/v1/requests/rs-rest-1");
+        List<ConsumerRecord<String, Object>> records = stack.awaitRecords(List.of(Topics.ACCESS_REQUESTED.name()),
+                "rs-rest-1", found -> !found.isEmpty(), WAIT);
+        AccessRequested requested = (AccessRequested) records.get(0).value();
+        assertThat(requested.getScope().getActions()).containsExactly("SELECT");
+        assertThat(requested.getRequestedDurationMs()).isEqualTo(30_000);
+        assertThat(requested.getSourceSystem()).isEqualTo("rest");
+        await().atMost(WAIT).untilAsserted(() -> {
+            HttpResponse<String> timeline = get("/v1/requests/rs-rest-1");
+            assertThat(timeline.statusCode()).isEqualTo(200);
+            assertThat(timeline.body()).contains("\"status\":\"REQUESTED\"").contains("alice@example.com");
+        });
+    }
+
+    @Test
+    void post_whenInvalid_answers400ProblemWithEveryViolation() throws Exception {
+        HttpResponse<String> response = post("/v1/requests", """
+                {"requester": {"id": "alice"}, "resource": {"kind": "postgres", "name": "crm.customers"},
+                 "scope": {"actions": ["TRUNCATE"], "columns": ["email"]}, "duration": "30 seconds"}""");
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/problem+json"));
+        assertThat(response.body())
+                .contains("\"title\":\"Invalid access request\"")
+                .contains("duration '30 seconds' is not an ISO-8601 duration")
+                .contains("must be database.schema.table")
+                .contains("'TRUNCATE' is not one of")
+                .contains("reason is required")
+                .doesNotContain("Exception");
+    }
+
+    @Test
+    void post_whenMalformedJson_answers400Problem() throws Exception {
+        HttpResponse<String> response = post("/v1/requests", "{\"requester\": ");
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/problem+json"));
+    }
+
+    @Test
+    void get_whenUnknown_answers404Problem() throws Exception {
+        HttpResponse<String> response = get("/v1/requests/never-seen");
+
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(response.body()).contains("No request never-seen is known");
+    }
+
+    // --- Kafka ingress ---
+
+    @Test
+    void ingress_whenValid_publishesTheValidatedRequest() {
+        stack.send(Topics.ACCESS_SUBMITTED, "rs-ingress-ok", Events.accessRequested("rs-ingress-ok"));
+
+        List<ConsumerRecord<String, Object>> records = stack.awaitRecords(List.of(Topics.ACCESS_REQUESTED.name()),
+                "rs-ingress-ok", found -> !found.isEmpty(), WAIT);
+
+        assertThat(((AccessRequested) records.get(0).value()).getSourceSystem()).isEqualTo("helpdesk");
+    }
+
+    @Test
+    void ingress_whenInvalid_parksItWithReasonAndRejectsToTheRequester() {
+        AccessRequested invalid = Events.accessRequested("rs-ingress-bad");
+        invalid.setReason(" ");
+        invalid.setRequestedDurationMs(0);
+        stack.send(Topics.ACCESS_SUBMITTED, "rs-ingress-bad", invalid);
+
+        List<ConsumerRecord<String, byte[]>> parked = stack.awaitRawRecords(Topics.ACCESS_SUBMITTED.deadLetterName(),
+                "rs-ingress-bad", found -> !found.isEmpty(), WAIT);
+        assertThat(new String(parked.get(0).headers().lastHeader(DeadLetterRouting.REASON_HEADER).value(),
+                StandardCharsets.UTF_8)).isEqualTo("invalid request: reason is required: say why access is needed;"
+                        + " duration must be between PT1S and PT12H, got PT0S");
+        List<ConsumerRecord<String, Object>> rejected = stack.awaitRecords(List.of(Topics.ACCESS_REJECTED.name()),
+                "rs-ingress-bad", found -> !found.isEmpty(), WAIT);
+        assertThat(((AccessRejected) rejected.get(0).value()).getViolations()).hasSize(2);
+        assertThat(((AccessRejected) rejected.get(0).value()).getRequesterId()).isEqualTo("alice@example.com");
+    }
+
+    @Test
+    void ingress_whenUnreadable_parksTheExactBytes_andGoesOn() {
+        byte[] poison = "{\"requestId\":\"rs-poison\"}".getBytes(StandardCharsets.UTF_8);
+        stack.sendRaw(Topics.ACCESS_SUBMITTED.name(), "rs-poison", poison);
+        stack.send(Topics.ACCESS_SUBMITTED, "rs-poison", Events.accessRequested("rs-poison"));
+
+        List<ConsumerRecord<String, byte[]>> parked = stack.awaitRawRecords(Topics.ACCESS_SUBMITTED.deadLetterName(),
+                "rs-poison", found -> !found.isEmpty(), WAIT);
+        assertThat(parked.get(0).value()).isEqualTo(poison);
+        assertThat(new String(parked.get(0).headers().lastHeader(DeadLetterRouting.REASON_HEADER).value(),
+                StandardCharsets.UTF_8)).contains("unknown magic byte 0x7b");
+        assertThat(stack.awaitRecords(List.of(Topics.ACCESS_REQUESTED.name()), "rs-poison",
+                found -> !found.isEmpty(), WAIT)).hasSize(1);
+    }
+}

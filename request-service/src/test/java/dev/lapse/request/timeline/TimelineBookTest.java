@@ -1,0 +1,59 @@
+package dev.lapse.request.timeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class TimelineBookTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-23T09:00:00Z");
+    private final TimelineBook book = new TimelineBook();
+
+    private static TimelineEvent event(String eventId, Stage stage, long atMs) {
+        TimelineEvent.RequestSummary summary = stage == Stage.REQUESTED
+                ? new TimelineEvent.RequestSummary("alice", "postgres:crm.public.customers", "SELECT (email)", "r",
+                30_000, "rest")
+                : null;
+        return new TimelineEvent("req-1", eventId, stage, T0.plusMillis(atMs), "SERVICE:x", stage.name(), summary,
+                stage == Stage.GRANTED ? "g-1" : null, stage == Stage.GRANTED ? T0.plusMillis(30_040) : null);
+    }
+
+    @Test
+    void find_whenEventsArriveOutOfOrder_ordersStepsByTimeAndReportsFurthestStage() {
+        book.apply(event("e3", Stage.GRANTED, 40));
+        book.apply(event("e1", Stage.REQUESTED, 0));
+        book.apply(event("e2", Stage.APPROVED, 25));
+
+        RequestTimeline timeline = book.find("req-1").orElseThrow();
+
+        assertThat(timeline.steps()).extracting(RequestTimeline.Step::stage)
+                .containsExactly(Stage.REQUESTED, Stage.APPROVED, Stage.GRANTED);
+        assertThat(timeline.status()).isEqualTo(Stage.GRANTED);
+        assertThat(timeline.submittedToGrantedMs()).isEqualTo(40L);
+        assertThat(timeline.grantId()).isEqualTo("g-1");
+        assertThat(timeline.expiresAt()).isEqualTo(T0.plusMillis(30_040));
+        assertThat(timeline.request().requesterId()).isEqualTo("alice");
+    }
+
+    @Test
+    void apply_whenRedelivered_changesNothing() {
+        assertThat(book.apply(event("e1", Stage.REQUESTED, 0))).isTrue();
+        assertThat(book.apply(event("e1", Stage.REQUESTED, 0))).isFalse();
+
+        assertThat(book.find("req-1").orElseThrow().steps()).hasSize(1);
+    }
+
+    @Test
+    void requestOfGrant_findsTheRequest() {
+        book.apply(event("e3", Stage.GRANTED, 40));
+
+        assertThat(book.requestOfGrant("g-1")).contains("req-1");
+        assertThat(book.requestOfGrant("g-2")).isEmpty();
+    }
+
+    @Test
+    void find_whenUnknown_isEmpty() {
+        assertThat(book.find("nope")).isEmpty();
+    }
+}
