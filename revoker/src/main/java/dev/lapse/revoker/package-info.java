@@ -1,0 +1,5 @@
+/** revoker: announces every grant's expiry on time. */
+@NullMarked
+package dev.lapse.revoker;
+
+import org.jspecify.annotations.NullMarked;
