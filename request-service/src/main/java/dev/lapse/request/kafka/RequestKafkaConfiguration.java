@@ -8,19 +8,16 @@ import dev.lapse.request.submission.SubmissionValidator;
 import dev.lapse.request.timeline.TimelineBook;
 import dev.lapse.schemas.Topics;
 import dev.lapse.schemas.kafka.DeadLetterRouting;
+import dev.lapse.schemas.kafka.RawRecordConsumers;
 import dev.lapse.schemas.serde.AvroDeserializer;
 import java.time.Clock;
-import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.springframework.boot.kafka.autoconfigure.ConcurrentKafkaListenerContainerFactoryConfigurer;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.core.ConsumerFactory;
-import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.AfterRollbackProcessor;
 
@@ -40,9 +37,7 @@ class RequestKafkaConfiguration {
 
     @Bean
     AvroDeserializer ingressDeserializer(KafkaProperties kafka) {
-        AvroDeserializer deserializer = new AvroDeserializer();
-        deserializer.configure(kafka.buildConsumerProperties(), false);
-        return deserializer;
+        return RawRecordConsumers.avroDeserializer(kafka.buildConsumerProperties());
     }
 
     /** Parks bad submissions and, when the submission named its requester, tells them why (AccessRejected). */
@@ -72,11 +67,11 @@ class RequestKafkaConfiguration {
     @Bean
     ConcurrentKafkaListenerContainerFactory<Object, Object> ingressContainerFactory(
             ConcurrentKafkaListenerContainerFactoryConfigurer configurer, KafkaProperties kafka) {
-        Map<String, Object> properties = kafka.buildConsumerProperties();
-        ConsumerFactory<Object, Object> consumers = new DefaultKafkaConsumerFactory<>(properties,
-                () -> (org.apache.kafka.common.serialization.Deserializer) new StringDeserializer(),
-                () -> (org.apache.kafka.common.serialization.Deserializer) new ByteArrayDeserializer());
         ConcurrentKafkaListenerContainerFactory<Object, Object> factory = new ConcurrentKafkaListenerContainerFactory<>();
+        // The configurer takes Object-typed factories; the listener's signature states the real types.
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        ConsumerFactory<Object, Object> consumers =
+                (ConsumerFactory) RawRecordConsumers.consumerFactory(kafka.buildConsumerProperties());
         configurer.configure(factory, consumers);
         return factory;
     }
