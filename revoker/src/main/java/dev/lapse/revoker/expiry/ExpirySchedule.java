@@ -2,7 +2,9 @@ package dev.lapse.revoker.expiry;
 
 import dev.lapse.revoker.wheel.Expiry;
 import dev.lapse.revoker.wheel.TimingWheel;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -13,6 +15,11 @@ import java.util.Optional;
 public final class ExpirySchedule {
 
     private final TimingWheel<ActiveGrant> wheel;
+    /**
+     * Revocations that arrived before their grant. Grants and revocations travel on different topics, so a
+     * revocation can overtake the grant it ends; the grant must then end the moment it arrives, not run its course.
+     */
+    private final Map<String, String> revokedBeforeGranted = new HashMap<>();
 
     /** Settings of the wheel: its resolution and how many buckets each level has. */
     public record Options(long tickMs, int wheelSize) {
@@ -30,21 +37,38 @@ public final class ExpirySchedule {
         this.wheel = new TimingWheel<>(options.tickMs(), options.wheelSize(), startMs);
     }
 
-    /** Watches a grant; scheduling the same request again replaces its expiry. */
-    public void schedule(ActiveGrant grant) {
+    /**
+     * Watches a grant; scheduling the same request again replaces its expiry. Returns the grant's ending at once
+     * when it was revoked before it arrived.
+     */
+    public Optional<Ending> schedule(ActiveGrant grant) {
+        String cause = revokedBeforeGranted.remove(grant.requestId());
+        if (cause != null) {
+            wheel.cancel(grant.requestId());
+            return Optional.of(new Ending(grant, Ending.Reason.REVOKED, cause));
+        }
         wheel.add(grant.requestId(), grant.expiresAt().toEpochMilli(), grant);
+        return Optional.empty();
     }
 
-    /** Ends a grant now, if it is still active; a revocation for an unknown or ended grant is a no-op. */
+    /**
+     * Ends a grant now if it is active; if it is not known yet, remembers the revocation so that the grant ends
+     * the moment it arrives.
+     */
     public Optional<Ending> revoke(String requestId, String cause) {
         Optional<ActiveGrant> grant = wheel.get(requestId);
-        grant.ifPresent(active -> wheel.cancel(requestId));
+        if (grant.isEmpty()) {
+            revokedBeforeGranted.put(requestId, cause);
+            return Optional.empty();
+        }
+        wheel.cancel(requestId);
         return grant.map(active -> new Ending(active, Ending.Reason.REVOKED, cause));
     }
 
     /** Moves time to {@code nowMs} and returns every grant whose expiry has been reached, earliest first. */
     public List<Ending> advanceTo(long nowMs) {
-        return wheel.advanceTo(nowMs).stream()
+        // A wall clock can step back (NTP); the wheel's time never does, so a step back just waits.
+        return wheel.advanceTo(Math.max(nowMs, wheel.currentTimeMs())).stream()
                 .map(Expiry::payload)
                 .map(grant -> new Ending(grant, Ending.Reason.TIME_ELAPSED, "expiry time reached"))
                 .toList();

@@ -52,10 +52,7 @@ class ExpiryDriver implements SmartLifecycle {
 
     /** Watches a grant (from any thread). */
     void schedule(ActiveGrant grant) {
-        inbox.add(wheel -> {
-            wheel.schedule(grant);
-            return List.of();
-        });
+        inbox.add(wheel -> wheel.schedule(grant).map(List::of).orElse(List.of()));
     }
 
     /** Ends a grant now, if it is active (from any thread). */
@@ -108,10 +105,17 @@ class ExpiryDriver implements SmartLifecycle {
                     ending.grant().grantId(), ending.grant().requestId(), ending.reason(), ending.grant().expiresAt(),
                     clock.millis() - ending.grant().expiresAt().toEpochMilli()));
         } catch (RuntimeException e) {
-            // Back into the wheel: already due, they come out again on the next tick.
-            endings.forEach(ending -> schedule.schedule(ending.grant()));
+            // Back into the wheel: already due (a revoked one is made due now), they come out on the next tick.
+            long nowMs = clock.millis();
+            endings.forEach(ending -> schedule.schedule(ending.reason() == Ending.Reason.REVOKED
+                    ? withExpiry(ending.grant(), nowMs) : ending.grant()));
             throw e;
         }
+    }
+
+    private static ActiveGrant withExpiry(ActiveGrant grant, long expiresAtMs) {
+        return new ActiveGrant(grant.requestId(), grant.grantId(), grant.requesterId(),
+                java.time.Instant.ofEpochMilli(Math.min(expiresAtMs, grant.expiresAt().toEpochMilli())));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.lapse.revoker.wheel;
 
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -62,6 +63,19 @@ final class Bucket<T> {
         WheelEntry<T> first = (WheelEntry<T>) root.next;
         remove(first);
         return first;
+    }
+
+    /** Moves every entry with {@code expiresAtMs <= nowMs} to {@code out}; the others stay, in their order. */
+    void drainExpired(long nowMs, List<WheelEntry<T>> out) {
+        Link<T> node = root.next;
+        while (node != root) {
+            WheelEntry<T> entry = (WheelEntry<T>) node;
+            node = node.next;
+            if (entry.expiresAtMs <= nowMs) {
+                remove(entry);
+                out.add(entry);
+            }
+        }
     }
 
     /** The smallest {@code expiresAtMs} held, or {@code Long.MAX_VALUE} when empty; a linear scan. */

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.PriorityQueue;
 
@@ -52,9 +53,6 @@ import java.util.PriorityQueue;
  * @param <T> type of the payload carried with each key (for the revoker, the grant to revoke)
  */
 public final class TimingWheel<T> {
-
-    private static final Comparator<WheelEntry<?>> FIRING_ORDER =
-            Comparator.<WheelEntry<?>>comparingLong(e -> e.expiresAtMs).thenComparingLong(e -> e.sequence);
 
     private final PriorityQueue<Bucket<T>> queue = new PriorityQueue<>(Comparator.comparingLong(Bucket::expirationMs));
     private final Map<String, WheelEntry<T>> index = new HashMap<>();
@@ -132,7 +130,7 @@ public final class TimingWheel<T> {
                 place(entry);
             }
         }
-
+        root.advanceClock(nowMs);
         return takeDue(nowMs);
     }
 
@@ -161,10 +159,10 @@ public final class TimingWheel<T> {
         return index.size();
     }
 
-    /** The payload scheduled under {@code key}, if it is scheduled. O(1). */
-    public java.util.Optional<T> get(String key) {
+    /** The payload scheduled under {@code key}, or empty if it is not scheduled; O(1). */
+    public Optional<T> get(String key) {
         WheelEntry<T> entry = index.get(Objects.requireNonNull(key, "key"));
-        return entry == null ? java.util.Optional.empty() : java.util.Optional.of(entry.payload);
+        return entry == null ? Optional.empty() : Optional.of(entry.payload);
     }
 
     /** Whether {@code key} is scheduled and not yet returned or cancelled. */
@@ -189,16 +187,9 @@ public final class TimingWheel<T> {
     }
 
     private List<Expiry<T>> takeDue(long nowMs) {
-        if (dueSoon.isEmpty()) {
-            return List.of();
-        }
         List<WheelEntry<T>> due = new ArrayList<>();
-        List<WheelEntry<T>> notYet = new ArrayList<>();
-        for (WheelEntry<T> entry = dueSoon.pollFirst(); entry != null; entry = dueSoon.pollFirst()) {
-            (entry.expiresAtMs <= nowMs ? due : notYet).add(entry);
-        }
-        notYet.forEach(dueSoon::add);
-        due.sort(FIRING_ORDER);
+        dueSoon.drainExpired(nowMs, due);
+        due.sort(WheelEntry.FIRING_ORDER);
         due.forEach(entry -> index.remove(entry.key));
         return due.stream().map(WheelEntry::toExpiry).toList();
     }

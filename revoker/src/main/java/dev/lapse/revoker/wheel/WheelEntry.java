@@ -1,5 +1,6 @@
 package dev.lapse.revoker.wheel;
 
+import java.util.Comparator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -9,6 +10,10 @@ import org.jspecify.annotations.Nullable;
  * a stale reference can never resurrect an old expiry.
  */
 final class WheelEntry<T> extends Bucket.Link<T> {
+
+    /** The order {@link TimingWheel#advanceTo(long)} promises: by expiry, then by when the key was added. */
+    static final Comparator<WheelEntry<?>> FIRING_ORDER =
+            Comparator.<WheelEntry<?>>comparingLong(e -> e.expiresAtMs).thenComparingLong(e -> e.sequence);
 
     final String key;
     final long expiresAtMs;

@@ -45,8 +45,21 @@ class ExpiryScheduleTest {
     }
 
     @Test
-    void revoke_whenUnknown_isANoOp() {
-        assertThat(schedule.revoke("nope", "x")).isEmpty();
+    void revoke_whenGrantNotArrivedYet_endsTheGrantTheMomentItArrives() {
+        assertThat(schedule.revoke("r1", "incident closed")).isEmpty();
+
+        assertThat(schedule.schedule(grant("r1", START_MS + 60_000))).hasValueSatisfying(ending -> {
+            assertThat(ending.reason()).isEqualTo(Ending.Reason.REVOKED);
+            assertThat(ending.cause()).isEqualTo("incident closed");
+        });
+        assertThat(schedule.size()).isZero();
+        assertThat(schedule.advanceTo(START_MS + 120_000)).isEmpty();
+    }
+
+    @Test
+    void schedule_whenNotRevoked_endsNothingNow() {
+        assertThat(schedule.schedule(grant("r1", START_MS + 60_000))).isEmpty();
+        assertThat(schedule.size()).isEqualTo(1);
     }
 
     @Test
@@ -57,6 +70,15 @@ class ExpiryScheduleTest {
         assertThat(schedule.size()).isEqualTo(1);
         assertThat(schedule.advanceTo(START_MS + 15_000)).isEmpty();
         assertThat(schedule.advanceTo(START_MS + 20_000)).hasSize(1);
+    }
+
+    @Test
+    void advanceTo_whenClockStepsBack_waitsInsteadOfFailing() {
+        schedule.schedule(grant("r1", START_MS + 1_000));
+        schedule.advanceTo(START_MS + 500);
+
+        assertThat(schedule.advanceTo(START_MS + 100)).isEmpty();
+        assertThat(schedule.advanceTo(START_MS + 1_000)).hasSize(1);
     }
 
     @Test

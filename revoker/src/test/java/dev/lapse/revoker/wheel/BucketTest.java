@@ -105,6 +105,21 @@ class BucketTest {
     }
 
     @Test
+    void drainExpired_movesOnlyDueEntriesAndKeepsOrderOfRest() {
+        bucket.add(entry("late", 9));
+        bucket.add(entry("due", 4));
+        bucket.add(entry("exact", 5));
+        bucket.add(entry("later", 7));
+        List<WheelEntry<String>> out = new ArrayList<>();
+
+        bucket.drainExpired(5, out);
+
+        assertThat(out).extracting(e -> e.key).containsExactly("due", "exact");
+        assertThat(out).allSatisfy(e -> assertThat(e.bucket).isNull());
+        assertThat(drain()).containsExactly("late", "later");
+    }
+
+    @Test
     void earliestExpiresAtMs_scansAllEntries() {
         assertThat(bucket.earliestExpiresAtMs()).isEqualTo(Long.MAX_VALUE);
         bucket.add(entry("a", 7));

@@ -7,8 +7,10 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Random;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -16,6 +18,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Random add/cancel/advance sequences (fixed seed) checked step by step against a naive reference that keeps every
  * entry in a map and sorts on each advance.
  */
+@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class TimingWheelPropertyTest {
 
     private static final long START_MS = 1000;
@@ -58,6 +61,8 @@ class TimingWheelPropertyTest {
             }
             assertThat(wheel.size()).isEqualTo(reference.size());
             assertThat(wheel.contains(key)).isEqualTo(reference.containsKey(key));
+            Scheduled scheduled = reference.get(key);
+            assertThat(wheel.get(key)).isEqualTo(Optional.ofNullable(scheduled).map(Scheduled::payload));
             assertNextExpiryIsLowerBound(wheel, reference);
         }
 
@@ -138,5 +143,8 @@ class TimingWheelPropertyTest {
         long earliestMs = reference.values().stream().mapToLong(Scheduled::expiresAtMs).min().orElseThrow();
         assertThat(next).isPresent();
         assertThat(next.getAsLong()).isLessThanOrEqualTo(earliestMs);
+        // A wake-up time that has already passed must mean real work, or a driver would spin.
+        long nowMs = wheel.currentTimeMs();
+        assertThat(next.getAsLong() <= nowMs).as("next %s, now %d", next, nowMs).isEqualTo(earliestMs <= nowMs);
     }
 }

@@ -14,8 +14,9 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Behaviour of the wheel with small numbers (start 1000, tick 10, size 3 or 5), so that a few hundred
- * milliseconds already reach the overflow levels.
+ * milliseconds already reach the overflow levels. The class timeout turns a wheel that loops forever into a failure.
  */
+@Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class TimingWheelTest {
 
     private static final long START_MS = 1000;
@@ -192,6 +193,17 @@ class TimingWheelTest {
     }
 
     @Test
+    void nextExpiryBucketMs_afterIdleJump_isMeasuredFromNewTime() {
+        wheel.advanceTo(1500);
+        wheel.add("soon", 1505, "p");
+        wheel.add("later", 1600, "p");
+
+        assertThat(wheel.nextExpiryBucketMs()).hasValue(1505);
+        assertThat(keys(wheel.advanceTo(1505))).containsExactly("soon");
+        assertThat(wheel.nextExpiryBucketMs()).hasValue(1600);
+    }
+
+    @Test
     void nextExpiryBucketMs_skipsBucketsEmptiedByCancel() {
         wheel.add("a", 1100, "p");
         wheel.add("b", 1300, "p");
@@ -295,6 +307,21 @@ class TimingWheelTest {
     }
 
     @Test
+    void get_returnsPayloadOnlyWhileScheduled() {
+        wheel.add("a", 1100, "old");
+        wheel.add("a", 1200, "new");
+        wheel.add("b", 1200, "p");
+
+        assertThat(wheel.get("a")).hasValue("new");
+        assertThat(wheel.get("never")).isEmpty();
+        wheel.cancel("b");
+        assertThat(wheel.get("b")).isEmpty();
+        wheel.advanceTo(1200);
+        assertThat(wheel.get("a")).isEmpty();
+        assertThatNullPointerException().isThrownBy(() -> wheel.get(null)).withMessage("key");
+    }
+
+    @Test
     void advanceTo_whenThirtyDaysAhead_firesExactly() {
         long startMs = 1_700_000_000_000L;
         long thirtyDaysMs = Duration.ofDays(30).toMillis();
@@ -308,7 +335,7 @@ class TimingWheelTest {
     }
 
     @Test
-    @Timeout(value = 5, unit = TimeUnit.SECONDS)
+    @Timeout(value = 5, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void advanceTo_whenJumpingTenYearsWithOneMillisecondTicks_visitsOnlyNonEmptyBuckets() {
         // 3e11 ticks: walking them one by one would never finish within the timeout.
         long tenYearsMs = Duration.ofDays(3650).toMillis();
