@@ -1,0 +1,155 @@
+package dev.lapse.audit.chain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.math.BigInteger;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class CanonicalJsonTest {
+
+    @Test
+    void canonicalize_sortsMembersByUtf16CodeUnits() {
+        // RFC 8785 section 3.2.3: U+1F600 (surrogates D83D DE00) sorts before U+FB33, unlike by code point.
+        assertThat(CanonicalJson.canonicalize(TestEntries.resource("jcs-sorting.json")))
+                .isEqualTo(TestEntries.resource("jcs-sorting.canonical.json"));
+    }
+
+    @Test
+    void canonicalize_escapesStringsMinimally() {
+        // RFC 8785 section 3.2.2, without its non-integral numbers.
+        assertThat(CanonicalJson.canonicalize(TestEntries.resource("jcs-escaping.json")))
+                .isEqualTo(TestEntries.resource("jcs-escaping.canonical.json"));
+    }
+
+    @Test
+    void entry_matchesGoldenForm() {
+        assertThat(CanonicalJson.entry(TestEntries.golden()))
+                .isEqualTo(TestEntries.resource("golden-entry.canonical.json"));
+    }
+
+    @Test
+    void entry_writesNullKeyUnicodeAndEscapes() {
+        AuditEntry entry = new AuditEntry("lapse.access.requested", 0, 7, -1, null, "AccessRequested",
+                "\u00e9vt-\ud83d\ude00", "req\t\"2\"", -5,
+                "{\"note\":\"line\\u2028sep \\u0007 bell \\/ slash \u00f6\",\"zero\":-0,"
+                        + "\"big\":12345678901234567890,\"nested\":{\"b\":[],\"a\":{}}}");
+
+        assertThat(CanonicalJson.entry(entry)).isEqualTo("{\"eventId\":\"\u00e9vt-\ud83d\ude00\","
+                + "\"eventType\":\"AccessRequested\",\"key\":null,\"occurredAtMs\":-5,\"offset\":7,\"partition\":0,"
+                + "\"payload\":{\"big\":12345678901234567890,\"nested\":{\"a\":{},\"b\":[]},"
+                + "\"note\":\"line\u2028sep \\u0007 bell / slash \u00f6\",\"zero\":0},"
+                + "\"requestId\":\"req\\t\\\"2\\\"\",\"timestampMs\":-1,\"topic\":\"lapse.access.requested\"}");
+    }
+
+    @Test
+    void canonicalize_writesIntegersWithTheirExactDigits() {
+        assertThat(CanonicalJson.canonicalize("[ 0, -0, 1, -1, 9007199254740993, -12345678901234567890123 ]"))
+                .isEqualTo("[0,0,1,-1,9007199254740993,-12345678901234567890123]");
+    }
+
+    @Test
+    void canonicalize_escapesEveryControlCharacter() {
+        assertThat(CanonicalJson.write("\u0000\u0001\b\t\n\u000b\f\r\u001f \u007f"))
+                .isEqualTo("\"\\u0000\\u0001\\b\\t\\n\\u000b\\f\\r\\u001f \u007f\"");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1.5", "1.0", "1e3", "[-2E-1]", "{\"amount\":0.1}"})
+    void parse_whenNumberIsNotAnInteger(String json) {
+        assertThatThrownBy(() -> CanonicalJson.parse(json))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("only integers are supported");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "  ", "{", "{\"a\":1,}", "[1 2]", "[1,]", "01", "{\"a\":1}x", "\"\\x\"", "'a'",
+        "tru", "nul", "\"unterminated", "{a:1}", "\"\\u12\"", "\"\\u١٢٣٤\"", "\"raw\ttab\"", "-", "\ufeff{}"})
+    void parse_whenTextIsNotJson(String json) {
+        assertThatThrownBy(() -> CanonicalJson.parse(json))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("invalid JSON at index ");
+    }
+
+    @Test
+    void parse_whenMemberNameRepeats() {
+        assertThatThrownBy(() -> CanonicalJson.parse("{\"a\":1,\"b\":2,\"a\":1}"))
+                .hasMessage("invalid JSON at index 13: duplicate member name \"a\"");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\"\\ud800\"", "\"x\\udc00\"", "\"\\ude00\\ud83d\""})
+    void parse_whenSurrogateIsUnpaired(String json) {
+        assertThatThrownBy(() -> CanonicalJson.parse(json)).hasMessageContaining("unpaired surrogate");
+    }
+
+    @Test
+    void parse_whenNestedTooDeep() {
+        assertThatThrownBy(() -> CanonicalJson.parse("[".repeat(200) + "]".repeat(200)))
+                .hasMessageContaining("nested deeper than 128 levels");
+    }
+
+    @Test
+    void parse_returnsSortedUnmodifiableTree() {
+        Object tree = CanonicalJson.parse(" {\"b\": [1, null, \"\\u00e9\"], \"a\": true} ");
+
+        assertThat(tree).isInstanceOf(Map.class);
+        Map<?, ?> members = (Map<?, ?>) tree;
+        assertThat(List.copyOf(members.keySet())).isEqualTo(List.of("a", "b"));
+        assertThat(members.get("a")).isEqualTo(Boolean.TRUE);
+        assertThat(members.get("b")).isEqualTo(Arrays.asList(BigInteger.ONE, null, "\u00e9"));
+        assertThatThrownBy(() -> members.clear()).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    void write_sortsAnyMapAndWritesJavaIntegers() {
+        Map<Object, Object> members = new LinkedHashMap<>();
+        members.put("z", Arrays.asList(1, 2L, BigInteger.TEN, null));
+        members.put("a", Map.of("y", false, "x", "\u20ac"));
+
+        assertThat(CanonicalJson.write(members))
+                .isEqualTo("{\"a\":{\"x\":\"\u20ac\",\"y\":false},\"z\":[1,2,10,null]}");
+    }
+
+    @Test
+    void write_whenValueIsNotCanonicalJson() {
+        assertThatThrownBy(() -> CanonicalJson.write(1.5)).hasMessageContaining("cannot write java.lang.Double");
+        assertThatThrownBy(() -> CanonicalJson.write(Map.of(1, "one"))).hasMessageContaining("member names");
+        assertThatThrownBy(() -> CanonicalJson.write("\ud800")).hasMessageContaining("unpaired surrogate U+D800");
+    }
+
+    @Test
+    void toEntry_readsBackWhatEntryWrote() {
+        AuditEntry golden = TestEntries.golden();
+
+        assertThat(CanonicalJson.toEntry((Map<?, ?>) CanonicalJson.parse(CanonicalJson.entry(golden))))
+                .isEqualTo(golden);
+    }
+
+    @Test
+    void toEntry_whenMembersDiffer() {
+        Map<Object, Object> members = new LinkedHashMap<>(
+                (Map<?, ?>) CanonicalJson.parse(CanonicalJson.entry(TestEntries.golden())));
+        members.put("signature", "trust me");
+
+        assertThatThrownBy(() -> CanonicalJson.toEntry(members))
+                .hasMessageContaining("an entry has exactly the members")
+                .hasMessageContaining("signature");
+    }
+
+    @Test
+    void toEntry_whenMemberHasWrongType() {
+        Map<Object, Object> members = new LinkedHashMap<>(
+                (Map<?, ?>) CanonicalJson.parse(CanonicalJson.entry(TestEntries.golden())));
+        members.put("offset", "42");
+
+        assertThatThrownBy(() -> CanonicalJson.toEntry(members))
+                .hasMessage("offset must be an integer within a long, found 42");
+    }
+}
