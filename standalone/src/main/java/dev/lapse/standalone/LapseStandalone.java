@@ -73,7 +73,9 @@ public final class LapseStandalone implements AutoCloseable {
                         "--spring.kafka.bootstrap-servers=" + broker.bootstrapServers(),
                         "--spring.kafka.properties.schema.registry.url=" + registry.confluentApiUrl(),
                         "--server.port=" + options.servicePorts().getOrDefault(name, 0),
-                        "--lapse.audit.directory=" + options.dataDir().resolve("audit").toAbsolutePath()));
+                        "--lapse.audit.directory=" + options.dataDir().resolve("audit").toAbsolutePath(),
+                        // One JVM, five applications: one banner (ours) and start-up lines that name the service.
+                        "--spring.main.banner-mode=off", "--spring.main.log-startup-info=false"));
                 Collections.addAll(args, extraArgs);
                 lapse.services.put(name, builder.get().run(args.toArray(String[]::new)));
             });
