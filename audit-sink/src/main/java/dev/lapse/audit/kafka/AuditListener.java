@@ -21,7 +21,7 @@ import org.springframework.kafka.listener.ConsumerSeekAware;
 import org.springframework.stereotype.Component;
 
 /**
- * Appends every committed record of every lifecycle topic to its partition's chain, in offset order. The chain
+ * Appends every committed record of every Lapse topic (dead-letter topics too) to its partition's chain, in offset order. The chain
  * files are the state: on assignment each partition resumes right after the last offset on disk, so a restart
  * neither skips nor repeats a record, and a replay from offset 0 gives byte-identical hashes. Records are read
  * as raw bytes, so even an unreadable one is kept (Base64, with the reason) rather than lost.
@@ -51,11 +51,8 @@ class AuditListener implements ConsumerSeekAware {
         });
     }
 
-    @KafkaListener(id = "audit-sink", containerFactory = "auditContainerFactory",
-            topics = {"lapse.access.submitted", "lapse.access.requested", "lapse.access.rejected",
-                "lapse.approval.pending", "lapse.approval.votes", "lapse.access.approved", "lapse.access.denied",
-                "lapse.access.granted", "lapse.revocation.requested", "lapse.access.expired",
-                "lapse.access.withdrawn"})
+    // Every Lapse topic, dead-letter topics included: a parked record is part of what happened.
+    @KafkaListener(id = "audit-sink", containerFactory = "auditContainerFactory", topicPattern = "lapse\\..+")
     void onRecord(ConsumerRecord<String, byte[]> record) {
         OptionalLong last = auditLog.lastOffset(new ChainId(record.topic(), record.partition()));
         if (last.isPresent() && last.getAsLong() >= record.offset()) {

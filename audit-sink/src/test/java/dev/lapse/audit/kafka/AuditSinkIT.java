@@ -37,12 +37,14 @@ class AuditSinkIT {
         Path directory = Files.createTempDirectory("lapse-audit-");
         stack.send(Topics.ACCESS_SUBMITTED, "as-1", Events.accessRequested("as-1"));
         stack.sendRaw(Topics.ACCESS_SUBMITTED.name(), "as-1", "not avro".getBytes(StandardCharsets.UTF_8));
+        stack.sendRaw(Topics.ACCESS_SUBMITTED.deadLetterName(), "as-1", "parked".getBytes(StandardCharsets.UTF_8));
 
         try (ConfigurableApplicationContext app = start(directory)) {
             AuditLog log = app.getBean(AuditLog.class);
-            await().atMost(WAIT).untilAsserted(() -> assertThat(log.entries("as-1")).hasSize(2));
-            assertThat(log.entries("as-1")).extracting(AuditEntry::eventType)
-                    .containsExactly("AccessRequested", "Unreadable");
+            await().atMost(WAIT).untilAsserted(() -> assertThat(log.entries("as-1")).hasSize(3));
+            assertThat(log.entries("as-1")).extracting(entry -> entry.topic() + " " + entry.eventType())
+                    .containsExactlyInAnyOrder("lapse.access.submitted AccessRequested",
+                            "lapse.access.submitted Unreadable", "lapse.access.submitted.dlt Unreadable");
             assertThat(log.verifyAll()).isNotEmpty().allMatch(Verification::isValid);
         }
 
@@ -52,10 +54,10 @@ class AuditSinkIT {
 
         try (ConfigurableApplicationContext app = start(directory)) {
             AuditLog log = app.getBean(AuditLog.class);
-            await().atMost(WAIT).untilAsserted(() -> assertThat(log.entries("as-1")).hasSize(3));
+            await().atMost(WAIT).untilAsserted(() -> assertThat(log.entries("as-1")).hasSize(4));
             List<AuditEntry> entries = log.entries("as-1");
             assertThat(entries).extracting(AuditEntry::eventType)
-                    .containsExactlyInAnyOrder("AccessRequested", "Unreadable", "AccessDenied");
+                    .containsExactlyInAnyOrder("AccessRequested", "Unreadable", "Unreadable", "AccessDenied");
             assertThat(log.verifyAll()).allMatch(Verification::isValid);
         }
     }
