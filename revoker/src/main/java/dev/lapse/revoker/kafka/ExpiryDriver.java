@@ -26,7 +26,7 @@ import org.springframework.stereotype.Component;
 /**
  * The one thread that owns the expiry schedule. Listeners hand it commands through a queue (so the wheel needs
  * no lock); every tick it advances the wheel to the injected clock's time and publishes an Expired for every
- * grant that ended, in one transaction per tick. A failed publication puts the grants back, so none is lost.
+ * grant that ended, in one transaction per tick. A failed publication is retried on the next tick, so none is lost.
  */
 @Component
 class ExpiryDriver implements SmartLifecycle {
@@ -35,6 +35,8 @@ class ExpiryDriver implements SmartLifecycle {
     private static final Actor SELF = new Actor(ActorKind.SERVICE, RevokerApplication.NAME);
 
     private final LinkedBlockingQueue<Function<ExpirySchedule, List<Ending>>> inbox = new LinkedBlockingQueue<>();
+    /** Endings not yet published: kept until a publication succeeds, so a failed one is retried, reason intact. */
+    private final List<Ending> unpublished = new ArrayList<>();
     private final ExpirySchedule schedule;
     private final KafkaTemplate<String, Object> kafka;
     private final Clock clock;
@@ -63,15 +65,15 @@ class ExpiryDriver implements SmartLifecycle {
     private void run() {
         while (running) {
             try {
-                List<Ending> endings = new ArrayList<>();
                 Function<ExpirySchedule, List<Ending>> command = inbox.poll(tickMs, TimeUnit.MILLISECONDS);
                 while (command != null) {
-                    endings.addAll(command.apply(schedule));
+                    unpublished.addAll(command.apply(schedule));
                     command = inbox.poll();
                 }
-                endings.addAll(schedule.advanceTo(clock.millis()));
-                if (!endings.isEmpty()) {
-                    publish(endings);
+                unpublished.addAll(schedule.advanceTo(clock.millis()));
+                if (!unpublished.isEmpty()) {
+                    publish(List.copyOf(unpublished));
+                    unpublished.clear();
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -83,39 +85,26 @@ class ExpiryDriver implements SmartLifecycle {
     }
 
     private void publish(List<Ending> endings) {
-        try {
-            kafka.executeInTransaction(template -> {
-                for (Ending ending : endings) {
-                    ActiveGrant grant = ending.grant();
-                    template.send(Topics.ACCESS_EXPIRED.name(), grant.requestId(), AccessExpired.newBuilder()
-                            .setEventId(EventIds.once("expired", grant.requestId()))
-                            .setRequestId(grant.requestId())
-                            .setGrantId(grant.grantId())
-                            .setOccurredAt(clock.instant())
-                            .setCausedBy(SELF)
-                            .setRequesterId(grant.requesterId())
-                            .setReason(ending.reason() == Ending.Reason.REVOKED
-                                    ? ExpiryReason.REVOKED : ExpiryReason.TIME_ELAPSED)
-                            .setExpiresAt(grant.expiresAt())
-                            .build());
-                }
-                return null;
-            });
-            endings.forEach(ending -> log.info("Grant {} for request {} ended: {} (due {}, {} ms late)",
-                    ending.grant().grantId(), ending.grant().requestId(), ending.reason(), ending.grant().expiresAt(),
-                    clock.millis() - ending.grant().expiresAt().toEpochMilli()));
-        } catch (RuntimeException e) {
-            // Back into the wheel: already due (a revoked one is made due now), they come out on the next tick.
-            long nowMs = clock.millis();
-            endings.forEach(ending -> schedule.schedule(ending.reason() == Ending.Reason.REVOKED
-                    ? withExpiry(ending.grant(), nowMs) : ending.grant()));
-            throw e;
-        }
-    }
-
-    private static ActiveGrant withExpiry(ActiveGrant grant, long expiresAtMs) {
-        return new ActiveGrant(grant.requestId(), grant.grantId(), grant.requesterId(),
-                java.time.Instant.ofEpochMilli(Math.min(expiresAtMs, grant.expiresAt().toEpochMilli())));
+        kafka.executeInTransaction(template -> {
+            for (Ending ending : endings) {
+                ActiveGrant grant = ending.grant();
+                template.send(Topics.ACCESS_EXPIRED.name(), grant.requestId(), AccessExpired.newBuilder()
+                        .setEventId(EventIds.once("expired", grant.requestId()))
+                        .setRequestId(grant.requestId())
+                        .setGrantId(grant.grantId())
+                        .setOccurredAt(clock.instant())
+                        .setCausedBy(SELF)
+                        .setRequesterId(grant.requesterId())
+                        .setReason(ending.reason() == Ending.Reason.REVOKED
+                                ? ExpiryReason.REVOKED : ExpiryReason.TIME_ELAPSED)
+                        .setExpiresAt(grant.expiresAt())
+                        .build());
+            }
+            return null;
+        });
+        endings.forEach(ending -> log.info("Grant {} for request {} ended: {} (due {}, {} ms late)",
+                ending.grant().grantId(), ending.grant().requestId(), ending.reason(), ending.grant().expiresAt(),
+                clock.millis() - ending.grant().expiresAt().toEpochMilli()));
     }
 
     @Override
