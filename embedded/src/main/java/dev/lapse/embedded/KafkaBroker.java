@@ -72,7 +72,6 @@ public final class KafkaBroker implements AutoCloseable {
         // Topics are declared by the services with the partition count of the contract, never made by accident.
         props.put("auto.create.topics.enable", "false");
         props.put("num.partitions", "6");
-        props.put("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE));
         props.putAll(overrides);
 
         KafkaConfig config = KafkaConfig.fromProps(props, false);
