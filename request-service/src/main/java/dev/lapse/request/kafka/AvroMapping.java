@@ -29,17 +29,12 @@ final class AvroMapping {
     private AvroMapping() {
     }
 
+    /** The submission an ingress event makes; requester, resource and scope are required by the schema. */
     static Submission submission(AccessRequested event) {
-        return new Submission(event.getRequestId(),
-                event.getRequester() == null ? null : event.getRequester().getId(),
-                event.getRequester() == null ? null : event.getRequester().getGroups(),
-                event.getResource() == null ? null : event.getResource().getKind(),
-                event.getResource() == null ? null : event.getResource().getName(),
-                event.getScope() == null ? null : event.getScope().getActions(),
-                event.getScope() == null ? null : event.getScope().getColumns(),
-                event.getScope() == null ? null : event.getScope().getRowFilter(),
-                event.getReason(), event.getTicket(), Duration.ofMillis(event.getRequestedDurationMs()),
-                event.getSourceSystem());
+        return new Submission(event.getRequestId(), event.getRequester().getId(), event.getRequester().getGroups(),
+                event.getResource().getKind(), event.getResource().getName(), event.getScope().getActions(),
+                event.getScope().getColumns(), event.getScope().getRowFilter(), event.getReason(), event.getTicket(),
+                Duration.ofMillis(event.getRequestedDurationMs()), event.getSourceSystem());
     }
 
     /** The validated request, with actions in upper case: the one spelling downstream services see. */

@@ -1,8 +1,6 @@
 package dev.lapse.request.kafka;
 
 import dev.lapse.event.AccessRequested;
-import dev.lapse.event.Actor;
-import dev.lapse.event.ActorKind;
 import dev.lapse.request.submission.Submission;
 import dev.lapse.request.submission.SubmissionValidator;
 import dev.lapse.schemas.Topics;
@@ -57,8 +55,7 @@ class IngressListener {
                     violations);
         }
         AccessRequested accepted = AvroMapping.accessRequested(submission, submission.requestId(),
-                submitted.getOccurredAt(), submitted.getCausedBy() != null ? submitted.getCausedBy()
-                        : new Actor(ActorKind.SYSTEM, submission.sourceSystem()));
+                submitted.getOccurredAt(), submitted.getCausedBy());
         kafka.send(Topics.ACCESS_REQUESTED.name(), accepted.getRequestId(), accepted);
         log.info("Request {} from {} accepted from the ingress", accepted.getRequestId(), submission.sourceSystem());
     }
