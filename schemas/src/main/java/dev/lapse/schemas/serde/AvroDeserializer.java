@@ -18,7 +18,8 @@ import org.apache.kafka.common.serialization.Deserializer;
 /**
  * Reads Confluent-wire-format Avro: fetches the writer's schema by id (cached for good, ids are immutable) and
  * resolves it against the generated class when {@code specific.avro.reader=true}, otherwise returns a
- * GenericRecord. Anything that is not a readable Lapse payload fails with a SerializationException that says why.
+ * GenericRecord. Anything that is not a readable Lapse payload fails with a SerializationException that says why;
+ * an unreachable registry fails with {@link RegistryUnavailableException} instead, because the record is fine.
  */
 public class AvroDeserializer implements Deserializer<Object> {
 
@@ -57,6 +58,8 @@ public class AvroDeserializer implements Deserializer<Object> {
             BinaryDecoder decoder = DecoderFactory.get()
                     .binaryDecoder(body.array(), body.arrayOffset() + body.position(), body.remaining(), null);
             return reader.read(null, decoder);
+        } catch (RegistryUnavailableException e) {
+            throw e;
         } catch (WireFormat.MalformedPayloadException | SchemaRegistryException e) {
             throw new SerializationException("cannot read record from " + topic + ": " + e.getMessage(), e);
         } catch (IOException | RuntimeException e) {

@@ -24,7 +24,12 @@ import org.apache.avro.Schema;
 public final class HttpSchemaRegistry implements SchemaRegistry {
 
     private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
-    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * Short on purpose: an unreachable registry must turn into a wait-and-retry (or a quick 503 on REST) within
+     * seconds, and schema answers are cached, so only the first use of each schema pays a round trip.
+     */
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration TIMEOUT = Duration.ofSeconds(3);
 
     private final List<String> baseUrls;
     private final HttpClient http;
@@ -37,7 +42,7 @@ public final class HttpSchemaRegistry implements SchemaRegistry {
             throw new IllegalArgumentException("at least one registry URL is required");
         }
         this.baseUrls = List.copyOf(baseUrls);
-        this.http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+        this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
     }
 
     @Override
@@ -103,7 +108,7 @@ public final class HttpSchemaRegistry implements SchemaRegistry {
     }
 
     private JsonNode send(String method, String path, String body) {
-        SchemaRegistryException lastUnreachable = null;
+        RegistryUnavailableException lastUnreachable = null;
         for (String baseUrl : baseUrls) {
             HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + path))
                     .timeout(TIMEOUT)
@@ -118,12 +123,12 @@ public final class HttpSchemaRegistry implements SchemaRegistry {
                 response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             } catch (IOException e) {
                 // Only an unreachable registry moves on to the next URL; an answer, even an error, is final.
-                lastUnreachable = new SchemaRegistryException(
-                        "schema registry at " + baseUrl + " is unreachable: " + e.getMessage(), e);
+                lastUnreachable = new RegistryUnavailableException(
+                        "schema registry at " + baseUrl + " is unreachable: " + e, e);
                 continue;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new SchemaRegistryException("interrupted while calling the schema registry", e);
+                throw new RegistryUnavailableException("interrupted while calling the schema registry", e);
             }
             return answer(method, baseUrl + path, response);
         }
@@ -140,6 +145,11 @@ public final class HttpSchemaRegistry implements SchemaRegistry {
         }
         if (status >= 200 && status < 300) {
             return node;
+        }
+        if (status >= 500) {
+            // A server error says nothing about the schema: the registry (or its storage) is down, so wait.
+            throw new RegistryUnavailableException(method + " " + url + " failed with HTTP " + status + ": "
+                    + (response.body().isBlank() ? "no message" : response.body().lines().findFirst().orElse("")));
         }
         int errorCode = node.path("error_code").asInt(status);
         String message = node.path("message").asText(response.body().isBlank() ? "no message" : response.body());

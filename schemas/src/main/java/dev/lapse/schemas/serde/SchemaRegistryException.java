@@ -1,7 +1,8 @@
 package dev.lapse.schemas.serde;
 
 /**
- * A schema registry answered with an error, or could not be reached. Carries Confluent's {@code error_code}
+ * A schema registry answered with an error about the request (an unreachable or failing registry is a
+ * {@link RegistryUnavailableException} instead). Carries Confluent's {@code error_code}
  * (for example 40401 subject not found, 40403 schema not found, 409 or 40901 incompatible, 42201 invalid).
  */
 public final class SchemaRegistryException extends RuntimeException {
@@ -11,8 +12,6 @@ public final class SchemaRegistryException extends RuntimeException {
     public static final int VERSION_NOT_FOUND = 40402;
     public static final int SCHEMA_NOT_FOUND = 40403;
     public static final int INVALID_SCHEMA = 42201;
-    /** No HTTP answer at all: the registry was unreachable or timed out. */
-    public static final int UNREACHABLE = -1;
 
     private final int httpStatus;
     private final int errorCode;
@@ -21,12 +20,6 @@ public final class SchemaRegistryException extends RuntimeException {
         super(message);
         this.httpStatus = httpStatus;
         this.errorCode = errorCode;
-    }
-
-    public SchemaRegistryException(String message, Throwable cause) {
-        super(message, cause);
-        this.httpStatus = UNREACHABLE;
-        this.errorCode = UNREACHABLE;
     }
 
     public int httpStatus() {

@@ -95,11 +95,15 @@ class SerdeIT {
     }
 
     @Test
-    void registry_whenUnreachable_saysSo() {
+    void registry_whenUnreachable_isUnavailableNotBroken() {
         HttpSchemaRegistry client = new HttpSchemaRegistry(List.of("http://127.0.0.1:1"));
         assertThatThrownBy(() -> client.byId(1))
-                .isInstanceOf(SchemaRegistryException.class)
+                .isInstanceOf(RegistryUnavailableException.class)
                 .hasMessageContaining("unreachable");
+        AvroDeserializer deserializer = new AvroDeserializer(client, SerdeConfig.from(Map.of(
+                "schema.registry.url", "http://127.0.0.1:1", "specific.avro.reader", "true"), false));
+        assertThatThrownBy(() -> deserializer.deserialize("t", new byte[] {0, 0, 0, 0, 1, 2}))
+                .isInstanceOf(RegistryUnavailableException.class);
     }
 
     @Test
