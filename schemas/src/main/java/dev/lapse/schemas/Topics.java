@@ -10,6 +10,7 @@ import dev.lapse.event.AccessWithdrawn;
 import dev.lapse.event.ApprovalPending;
 import dev.lapse.event.ApprovalVoteCast;
 import dev.lapse.event.RevocationRequested;
+import dev.lapse.state.WatchedGrant;
 import java.util.List;
 
 /**
@@ -27,47 +28,47 @@ public final class Topics {
 
     /** Ingress: other systems publish requests here; request-service validates them. */
     public static final Topic<String, AccessRequested> ACCESS_SUBMITTED =
-            lifecycle("lapse.access.submitted", AccessRequested.class, Writer.EXTERNAL);
+            topic("lapse.access.submitted", AccessRequested.class, Writer.EXTERNAL);
 
     /** Validated requests, from REST and from the ingress alike. */
     public static final Topic<String, AccessRequested> ACCESS_REQUESTED =
-            lifecycle("lapse.access.requested", AccessRequested.class, Writer.REQUEST_SERVICE);
+            topic("lapse.access.requested", AccessRequested.class, Writer.REQUEST_SERVICE);
 
     /** Submissions that could not be accepted, each with its reason. */
     public static final Topic<String, AccessRejected> ACCESS_REJECTED =
-            lifecycle("lapse.access.rejected", AccessRejected.class, Writer.REQUEST_SERVICE);
+            topic("lapse.access.rejected", AccessRejected.class, Writer.REQUEST_SERVICE);
 
     /** Approvers' votes on pending requests. */
     public static final Topic<String, ApprovalVoteCast> APPROVAL_VOTES =
-            lifecycle("lapse.approval.votes", ApprovalVoteCast.class, Writer.REQUEST_SERVICE);
+            topic("lapse.approval.votes", ApprovalVoteCast.class, Writer.REQUEST_SERVICE);
 
     /** Requests that wait for approval votes. */
     public static final Topic<String, ApprovalPending> APPROVAL_PENDING =
-            lifecycle("lapse.approval.pending", ApprovalPending.class, Writer.POLICY_ENGINE);
+            topic("lapse.approval.pending", ApprovalPending.class, Writer.POLICY_ENGINE);
 
     /** Requests policy approved, with the scope and duration it allows. */
     public static final Topic<String, AccessApproved> ACCESS_APPROVED =
-            lifecycle("lapse.access.approved", AccessApproved.class, Writer.POLICY_ENGINE);
+            topic("lapse.access.approved", AccessApproved.class, Writer.POLICY_ENGINE);
 
     /** Requests policy denied. */
     public static final Topic<String, AccessDenied> ACCESS_DENIED =
-            lifecycle("lapse.access.denied", AccessDenied.class, Writer.POLICY_ENGINE);
+            topic("lapse.access.denied", AccessDenied.class, Writer.POLICY_ENGINE);
 
     /** Grants in place, each with its expiry instant. */
     public static final Topic<String, AccessGranted> ACCESS_GRANTED =
-            lifecycle("lapse.access.granted", AccessGranted.class, Writer.GRANT_ISSUER);
+            topic("lapse.access.granted", AccessGranted.class, Writer.GRANT_ISSUER);
 
     /** Requests to end a grant early. */
     public static final Topic<String, RevocationRequested> REVOCATION_REQUESTED =
-            lifecycle("lapse.revocation.requested", RevocationRequested.class, Writer.REQUEST_SERVICE);
+            topic("lapse.revocation.requested", RevocationRequested.class, Writer.REQUEST_SERVICE);
 
     /** Grants whose time elapsed or that were revoked. */
     public static final Topic<String, AccessExpired> ACCESS_EXPIRED =
-            lifecycle("lapse.access.expired", AccessExpired.class, Writer.REVOKER);
+            topic("lapse.access.expired", AccessExpired.class, Writer.REVOKER);
 
     /** Grants withdrawn from their target. */
     public static final Topic<String, AccessWithdrawn> ACCESS_WITHDRAWN =
-            lifecycle("lapse.access.withdrawn", AccessWithdrawn.class, Writer.GRANT_ISSUER);
+            topic("lapse.access.withdrawn", AccessWithdrawn.class, Writer.GRANT_ISSUER);
 
     /** Every lifecycle topic, in the order of a request's life. */
     public static final List<Topic<String, ?>> LIFECYCLE = List.of(
@@ -80,10 +81,24 @@ public final class Topics {
             .filter(topic -> topic.writer() != Writer.EXTERNAL)
             .toList();
 
+    /**
+     * revoker's durable state: every grant it watches (and every revocation held for a grant not seen yet), keyed
+     * by request id, compacted, partitioned like the lifecycle topics so that partition p of the state belongs to
+     * whoever owns partition p of the grants. Written in the same transaction as the consumed offsets.
+     */
+    public static final Topic<String, WatchedGrant> REVOKER_STATE =
+            topic("lapse.state.revoker.active-grants", WatchedGrant.class, Writer.REVOKER);
+
+    /** Service-internal state topics (compacted; not lifecycle events, not audited). */
+    public static final List<Topic<String, ?>> STATE = List.of(REVOKER_STATE);
+
+    /** Prefix of every state topic's name. */
+    public static final String STATE_PREFIX = "lapse.state.";
+
     private Topics() {
     }
 
-    private static <V> Topic<String, V> lifecycle(String name, Class<V> valueType, Writer writer) {
+    private static <V> Topic<String, V> topic(String name, Class<V> valueType, Writer writer) {
         return new Topic<>(name, String.class, valueType, PARTITIONS, writer);
     }
 

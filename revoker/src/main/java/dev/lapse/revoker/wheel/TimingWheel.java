@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.PriorityQueue;
+import java.util.function.Predicate;
 
 /**
  * Schedules keys to lapse at given epoch-millisecond times and hands them back once the caller's clock reaches
@@ -106,6 +107,16 @@ public final class TimingWheel<T> {
         // The bucket may now be empty yet still queued; it is dropped when it reaches the head of the queue.
         entry.unlink();
         return true;
+    }
+
+    /**
+     * Unschedules every key that matches; returns how many. O(n) in the number of scheduled keys: it is for rare,
+     * bulk events such as giving up a Kafka partition, never for the data path.
+     */
+    public int cancelIf(Predicate<String> keys) {
+        List<String> matching = index.keySet().stream().filter(keys).toList();
+        matching.forEach(this::cancel);
+        return matching.size();
     }
 
     /**

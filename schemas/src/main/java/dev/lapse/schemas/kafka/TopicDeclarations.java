@@ -17,12 +17,18 @@ public final class TopicDeclarations {
     private TopicDeclarations() {
     }
 
-    /** The lifecycle topics and their dead-letter topics, each with the contract's partition count. */
+    /**
+     * The lifecycle topics and their dead-letter topics, and the compacted state topics, each with the contract's
+     * partition count.
+     */
     public static KafkaAdmin.NewTopics all() {
         List<NewTopic> topics = new ArrayList<>();
         for (Topic<String, ?> topic : Topics.LIFECYCLE) {
             topics.add(TopicBuilder.name(topic.name()).partitions(topic.partitions()).build());
             topics.add(TopicBuilder.name(topic.deadLetterName()).partitions(topic.partitions()).build());
+        }
+        for (Topic<String, ?> topic : Topics.STATE) {
+            topics.add(TopicBuilder.name(topic.name()).partitions(topic.partitions()).compact().build());
         }
         return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
     }

@@ -109,11 +109,49 @@ public final class TestStack {
      */
     public List<ConsumerRecord<String, Object>> awaitRecords(List<String> topics, String key,
             Predicate<List<ConsumerRecord<String, Object>>> done, Duration timeout) {
+        return awaitRecords(topics, key::equals, done, timeout);
+    }
+
+    /** Like {@link #awaitRecords(List, String, Predicate, Duration)} for every key that matches {@code keys}. */
+    public List<ConsumerRecord<String, Object>> awaitRecords(List<String> topics, Predicate<String> keys,
+            Predicate<List<ConsumerRecord<String, Object>>> done, Duration timeout) {
         AvroDeserializer deserializer = new AvroDeserializer();
         deserializer.configure(serdeConfig(), false);
         try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(readerConfig(),
                 new StringDeserializer(), deserializer)) {
-            return poll(consumer, topics, key, done, timeout);
+            return poll(consumer, topics, keys, done, timeout);
+        }
+    }
+
+    /**
+     * Every committed record of the given topics whose key matches, read from the beginning to the current end: for
+     * asserting the whole list after a quiet period, where a late duplicate would show.
+     */
+    public List<ConsumerRecord<String, Object>> readCommitted(List<String> topics, Predicate<String> keys) {
+        AvroDeserializer deserializer = new AvroDeserializer();
+        deserializer.configure(serdeConfig(), false);
+        try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(readerConfig(),
+                new StringDeserializer(), deserializer)) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (String topic : topics) {
+                consumer.partitionsFor(topic).forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            List<ConsumerRecord<String, Object>> matching = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("could not read " + topics + " to their end within 30 s");
+                }
+                for (ConsumerRecord<String, Object> record : consumer.poll(Duration.ofMillis(100))) {
+                    if (record.key() != null && keys.test(record.key())) {
+                        matching.add(record);
+                    }
+                }
+            }
+            return matching;
         }
     }
 
@@ -122,7 +160,7 @@ public final class TestStack {
             Predicate<List<ConsumerRecord<String, byte[]>>> done, Duration timeout) {
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(readerConfig(),
                 new StringDeserializer(), new ByteArrayDeserializer())) {
-            return poll(consumer, List.of(topic), key, done, timeout);
+            return poll(consumer, List.of(topic), key::equals, done, timeout);
         }
     }
 
@@ -132,7 +170,7 @@ public final class TestStack {
     }
 
     private static <V> List<ConsumerRecord<String, V>> poll(KafkaConsumer<String, V> consumer, List<String> topics,
-            String key, Predicate<List<ConsumerRecord<String, V>>> done, Duration timeout) {
+            Predicate<String> keys, Predicate<List<ConsumerRecord<String, V>>> done, Duration timeout) {
         List<TopicPartition> partitions = new ArrayList<>();
         for (String topic : topics) {
             consumer.partitionsFor(topic).forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
@@ -143,7 +181,7 @@ public final class TestStack {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             for (ConsumerRecord<String, V> record : consumer.poll(Duration.ofMillis(100))) {
-                if (key.equals(record.key())) {
+                if (record.key() != null && keys.test(record.key())) {
                     matching.add(record);
                 }
             }
@@ -151,7 +189,7 @@ public final class TestStack {
                 return matching;
             }
         }
-        throw new AssertionError("within " + timeout.toSeconds() + " s, the records keyed " + key + " on " + topics
+        throw new AssertionError("within " + timeout.toSeconds() + " s, the records with matching keys on " + topics
                 + " never satisfied the expectation; seen: " + matching.stream()
                 .map(record -> record.topic() + "-" + record.partition() + "@" + record.offset() + " "
                         + (record.value() == null ? "null" : record.value().getClass().getSimpleName()))

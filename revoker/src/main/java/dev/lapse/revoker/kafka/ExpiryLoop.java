@@ -1,0 +1,392 @@
+package dev.lapse.revoker.kafka;
+
+import dev.lapse.event.AccessGranted;
+import dev.lapse.event.RevocationRequested;
+import dev.lapse.revoker.expiry.ActiveGrant;
+import dev.lapse.revoker.expiry.Effect;
+import dev.lapse.revoker.expiry.Ending;
+import dev.lapse.revoker.expiry.ExpirySchedule;
+import dev.lapse.schemas.Topics;
+import dev.lapse.schemas.kafka.DeadLetterRouting;
+import dev.lapse.schemas.kafka.EventDecoder;
+import dev.lapse.schemas.kafka.RejectedRecordException;
+import dev.lapse.state.WatchedGrant;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * The revoker's one thread: it consumes grants and revocations, keeps the {@link ExpirySchedule}, and announces
+ * every ending, in one Kafka transaction per loop that holds the {@code AccessExpired} events, the durable state of
+ * every request touched (the compacted {@link Topics#REVOKER_STATE}) and the consumed offsets. So a crash at any
+ * point leaves Kafka either before or after a whole step, never between; the schedule in memory is only a cache
+ * of that state.
+ *
+ * <p><b>Ownership.</b> Grants and revocations of a request share its partition number, and the consumer uses the
+ * range assignor, so one instance owns partition p of both topics and of the state. When partitions are assigned,
+ * they are paused until their state is read back (so nothing is consumed against a half-restored schedule), and
+ * overdue grants then end in the next loop, with their lateness in {@code lateByMs}. When partitions are revoked,
+ * their grants are forgotten before the rebalance completes, so two instances never announce the same ending.
+ *
+ * <p><b>Failures.</b> Anything that goes wrong in a loop (registry or broker down, a failed commit) aborts the
+ * transaction, drops the whole cache, rewinds to the committed offsets and restores again, with a capped backoff;
+ * one line is logged when the loop starts waiting and one when it resumes. A record that can never be read is
+ * parked in its dead-letter topic inside the transaction, and the loop goes on.
+ *
+ * <p><b>Time.</b> The loop polls for at most the time until the wheel's next bucket, so it wakes for an expiry
+ * without a busy tick, and reads time only from the injected {@link Clock}.
+ */
+final class ExpiryLoop implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(ExpiryLoop.class);
+    private static final long MAX_IDLE_MS = 500;
+    private static final long FIRST_BACKOFF_MS = 100;
+    private static final long MAX_BACKOFF_MS = 5_000;
+    private static final List<String> INPUTS = List.of(Topics.ACCESS_GRANTED.name(), Topics.REVOCATION_REQUESTED.name());
+
+    private final ExpirySchedule.Options options;
+    private final Supplier<KafkaConsumer<String, byte[]>> consumers;
+    private final Supplier<KafkaConsumer<String, byte[]>> restoreConsumers;
+    private final Supplier<KafkaProducer<String, Object>> producers;
+    private final EventDecoder decoder;
+    private final Clock clock;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final AtomicLong restoreCompletedEpochMs = new AtomicLong();
+    private final AtomicLong activeGrants = new AtomicLong();
+    private final AtomicLong waiting = new AtomicLong();
+    private final AtomicLong ownedRestored = new AtomicLong();
+    private final Counter expired;
+    private final DistributionSummary lateness;
+
+    private volatile boolean running;
+    private Thread owner;
+    private ExpirySchedule schedule;
+    private KafkaConsumer<String, byte[]> consumer;
+    private KafkaProducer<String, Object> producer;
+    /** Partition numbers owned, and those whose state is not read back yet (their inputs stay paused). */
+    private final Set<Integer> owned = new TreeSet<>();
+    private final Set<Integer> unrestored = new TreeSet<>();
+
+    ExpiryLoop(ExpirySchedule.Options options, Supplier<KafkaConsumer<String, byte[]>> consumers,
+            Supplier<KafkaConsumer<String, byte[]>> restoreConsumers, Supplier<KafkaProducer<String, Object>> producers,
+            EventDecoder decoder, Clock clock, MeterRegistry meters) {
+        this.options = options;
+        this.consumers = consumers;
+        this.restoreConsumers = restoreConsumers;
+        this.producers = producers;
+        this.decoder = decoder;
+        this.clock = clock;
+        meters.gauge("lapse.revoker.active.grants", activeGrants);
+        meters.gauge("lapse.revoker.restore.completed.epoch.ms", restoreCompletedEpochMs);
+        meters.gauge("lapse.revoker.waiting", waiting);
+        meters.gauge("lapse.revoker.partitions.owned", ownedRestored);
+        this.expired = meters.counter("lapse.revoker.expired");
+        this.lateness = DistributionSummary.builder("lapse.revoker.expiry.lateness").baseUnit("milliseconds")
+                .description("emission time minus expiresAt of each time-elapsed expiry").register(meters);
+    }
+
+    private void run() {
+        long backoffMs = 0;
+        int attempts = 0;
+        long waitingSinceMs = 0;
+        while (running) {
+            try {
+                if (consumer == null) {
+                    open();
+                }
+                restoreUnrestored();
+                loopOnce();
+                if (attempts > 0) {
+                    log.info("revoker resumed after {} attempts in {} ms", attempts, clock.millis() - waitingSinceMs);
+                    waiting.set(0);
+                }
+                attempts = 0;
+                backoffMs = 0;
+            } catch (WakeupException e) {
+                // stop() woke the consumer; the loop condition ends it.
+            } catch (RuntimeException e) {
+                if (!running) {
+                    break;
+                }
+                attempts++;
+                if (attempts == 1) {
+                    waitingSinceMs = clock.millis();
+                    waiting.set(1);
+                    log.warn("revoker waits: {}; retrying with backoff up to {} ms", DeadLetterRouting.reason(e),
+                            MAX_BACKOFF_MS);
+                    log.debug("revoker failure", e);
+                }
+                backoffMs = backoffMs == 0 ? FIRST_BACKOFF_MS : Math.min(backoffMs * 2, MAX_BACKOFF_MS);
+                reset();
+                pause(backoffMs);
+            }
+        }
+        close();
+    }
+
+    private void loopOnce() {
+        long nowMs = clock.millis();
+        long waitMs = schedule.nextWakeUpMs().isPresent()
+                ? Math.max(0, Math.min(MAX_IDLE_MS, schedule.nextWakeUpMs().getAsLong() - nowMs))
+                : MAX_IDLE_MS;
+        ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(waitMs));
+        if (!unrestored.isEmpty()) {
+            // The poll reassigned partitions; restore them before anything is decided.
+            restoreUnrestored();
+        }
+        Instant now = clock.instant();
+        List<ProducerRecord<String, Object>> out = new ArrayList<>();
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        for (ConsumerRecord<String, byte[]> record : records) {
+            offsets.put(new TopicPartition(record.topic(), record.partition()),
+                    new OffsetAndMetadata(record.offset() + 1));
+            try {
+                Effect effect = apply(record);
+                out.addAll(ExpiryRecords.of(effect, now));
+                report(effect);
+            } catch (RejectedRecordException e) {
+                log.warn("Parking {}-{}@{} in its dead-letter topic: {}", record.topic(), record.partition(),
+                        record.offset(), e.getMessage());
+                out.add(ExpiryRecords.deadLetter(record, e.getMessage()));
+            }
+        }
+        List<Ending> endings = schedule.advanceTo(now.toEpochMilli());
+        for (Ending ending : endings) {
+            out.addAll(ExpiryRecords.ended(ending, now));
+        }
+        if (!out.isEmpty() || !offsets.isEmpty()) {
+            producer.beginTransaction();
+            out.forEach(producer::send);
+            if (!offsets.isEmpty()) {
+                producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+            }
+            producer.commitTransaction();
+        }
+        endings.forEach(ending -> report(new Effect.Ended(ending)));
+        activeGrants.set(schedule.size());
+    }
+
+    private Effect apply(ConsumerRecord<String, byte[]> record) {
+        if (record.topic().equals(Topics.ACCESS_GRANTED.name())) {
+            AccessGranted granted = decoder.decode(record, AccessGranted.class);
+            return schedule.watch(ExpiryRecords.activeGrant(granted));
+        }
+        RevocationRequested revocation = decoder.decode(record, RevocationRequested.class);
+        return schedule.revoke(revocation.getRequestId(), revocation.getReason());
+    }
+
+    private void report(Effect effect) {
+        if (effect instanceof Effect.Ended ended) {
+            Ending ending = ended.ending();
+            ActiveGrant grant = ending.grant();
+            long lateMs = clock.millis() - grant.expiresAt().toEpochMilli();
+            expired.increment();
+            if (ending.reason() == Ending.Reason.TIME_ELAPSED) {
+                lateness.record(lateMs);
+            }
+            log.info("Grant {} for request {} ended: {} (due {}, {} ms late)", grant.grantId(), grant.requestId(),
+                    ending.reason(), grant.expiresAt(), lateMs);
+        } else if (effect instanceof Effect.Ignored ignored) {
+            log.warn("Request {}: {}; nothing changes", ignored.requestId(), ignored.why());
+        }
+    }
+
+    /** Reads back the durable state of every owned partition not restored yet, then lets its inputs flow. */
+    private void restoreUnrestored() {
+        if (unrestored.isEmpty()) {
+            return;
+        }
+        long startMs = clock.millis();
+        List<TopicPartition> stateParts = unrestored.stream()
+                .map(p -> new TopicPartition(Topics.REVOKER_STATE.name(), p)).toList();
+        int records = 0;
+        try (KafkaConsumer<String, byte[]> reader = restoreConsumers.get()) {
+            reader.assign(stateParts);
+            reader.seekToBeginning(stateParts);
+            // Under read_committed, the end offsets are the last stable offsets: all that was committed.
+            Map<TopicPartition, Long> ends = reader.endOffsets(stateParts);
+            while (stateParts.stream().anyMatch(tp -> reader.position(tp) < ends.get(tp))) {
+                for (ConsumerRecord<String, byte[]> record : reader.poll(Duration.ofMillis(100))) {
+                    restore(record);
+                    records++;
+                }
+            }
+        }
+        Set<Integer> restored = new TreeSet<>(unrestored);
+        unrestored.clear();
+        consumer.resume(inputs(restored));
+        activeGrants.set(schedule.size());
+        restoreCompletedEpochMs.set(clock.millis());
+        ownedRestored.set(owned.size());
+        log.info("Restored partitions {} from {} state records in {} ms: {} grants watched, {} revocations held",
+                restored, records, clock.millis() - startMs, schedule.size(), schedule.heldRevocations());
+    }
+
+    private void restore(ConsumerRecord<String, byte[]> record) {
+        if (record.value() == null) {
+            schedule.forget(record.key());
+            return;
+        }
+        WatchedGrant state;
+        try {
+            state = decoder.decode(record, WatchedGrant.class);
+        } catch (RejectedRecordException e) {
+            log.error("Unreadable revoker state {}-{}@{} skipped: {}", record.topic(), record.partition(),
+                    record.offset(), e.getMessage());
+            return;
+        }
+        if (state.getExpiresAt() != null && state.getGrantId() != null && state.getRequesterId() != null) {
+            schedule.restoreGrant(new ActiveGrant(state.getRequestId(), state.getGrantId(), state.getRequesterId(),
+                    state.getExpiresAt()));
+        } else if (state.getHeldRevocation() != null) {
+            schedule.restoreHeldRevocation(state.getRequestId(), state.getHeldRevocation());
+        } else {
+            schedule.forget(state.getRequestId());
+        }
+    }
+
+    private final ConsumerRebalanceListener rebalance = new ConsumerRebalanceListener() {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            Set<Integer> numbers = numbers(partitions);
+            owned.removeAll(numbers);
+            unrestored.removeAll(numbers);
+            ownedRestored.set(owned.size() - unrestored.size());
+            int dropped = schedule.forget(requestId -> numbers.contains(ExpiryRecords.partitionOf(requestId)));
+            activeGrants.set(schedule.size());
+            if (!numbers.isEmpty()) {
+                log.info("Gave up partitions {}: {} grants and held revocations handed over", numbers, dropped);
+            }
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            Set<Integer> numbers = numbers(partitions);
+            numbers.removeAll(owned);
+            owned.addAll(numbers);
+            unrestored.addAll(numbers);
+            consumer.pause(inputs(numbers));
+        }
+    };
+
+    private static Set<Integer> numbers(Collection<TopicPartition> partitions) {
+        Set<Integer> numbers = new HashSet<>();
+        partitions.forEach(tp -> numbers.add(tp.partition()));
+        return numbers;
+    }
+
+    private static List<TopicPartition> inputs(Collection<Integer> numbers) {
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : INPUTS) {
+            numbers.forEach(p -> partitions.add(new TopicPartition(topic, p)));
+        }
+        return partitions;
+    }
+
+    private void open() {
+        schedule = new ExpirySchedule(options, clock.millis());
+        producer = producers.get();
+        // Fences any predecessor with the same transactional id and aborts its open transaction at once.
+        producer.initTransactions();
+        consumer = consumers.get();
+        consumer.subscribe(INPUTS, rebalance);
+    }
+
+    /**
+     * After a failure: nothing in memory can be trusted, so abort, forget everything, and read it all back from the
+     * committed state. The simplest correct recovery: the consumer and producer start afresh, as after a restart.
+     */
+    private void reset() {
+        close();
+        owned.clear();
+        unrestored.clear();
+        schedule = null;
+        activeGrants.set(0);
+        ownedRestored.set(0);
+    }
+
+    private void close() {
+        if (producer != null) {
+            try {
+                producer.close(Duration.ofSeconds(5));
+            } catch (KafkaException e) {
+                log.debug("closing the revoker's producer failed", e);
+            }
+            producer = null;
+        }
+        if (consumer != null) {
+            try {
+                consumer.close(Duration.ofSeconds(5));
+            } catch (KafkaException e) {
+                log.debug("closing the revoker's consumer failed", e);
+            }
+            consumer = null;
+        }
+    }
+
+    private void pause(long ms) {
+        try {
+            stopped.await(ms, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        owner = new Thread(this::run, "lapse-revoker-loop");
+        owner.start();
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        stopped.countDown();
+        KafkaConsumer<String, byte[]> current = consumer;
+        if (current != null) {
+            current.wakeup();
+        }
+        if (owner != null) {
+            try {
+                owner.join(15_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+}
