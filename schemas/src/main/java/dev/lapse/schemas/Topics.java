@@ -10,6 +10,7 @@ import dev.lapse.event.AccessWithdrawn;
 import dev.lapse.event.ApprovalPending;
 import dev.lapse.event.ApprovalVoteCast;
 import dev.lapse.event.RevocationRequested;
+import dev.lapse.state.RequestSeen;
 import dev.lapse.state.WatchedGrant;
 import java.util.List;
 
@@ -89,8 +90,17 @@ public final class Topics {
     public static final Topic<String, WatchedGrant> REVOKER_STATE =
             topic("lapse.state.revoker.active-grants", WatchedGrant.class, Writer.REVOKER);
 
+    /** request-service's durable state: every request id it accepted, so a second submission is refused. */
+    public static final Topic<String, RequestSeen> ACCEPTED_REQUESTS_STATE =
+            topic("lapse.state.request-service.accepted-requests", RequestSeen.class, Writer.REQUEST_SERVICE);
+
+    /** grant-issuer's durable state: every request it issued a grant for, so no request is granted twice. */
+    public static final Topic<String, RequestSeen> ISSUED_GRANTS_STATE =
+            topic("lapse.state.grant-issuer.issued-grants", RequestSeen.class, Writer.GRANT_ISSUER);
+
     /** Service-internal state topics (compacted; not lifecycle events, not audited). */
-    public static final List<Topic<String, ?>> STATE = List.of(REVOKER_STATE);
+    public static final List<Topic<String, ?>> STATE =
+            List.of(REVOKER_STATE, ACCEPTED_REQUESTS_STATE, ISSUED_GRANTS_STATE);
 
     /** Prefix of every state topic's name. */
     public static final String STATE_PREFIX = "lapse.state.";

@@ -8,38 +8,66 @@ import dev.lapse.event.Actor;
 import dev.lapse.event.ActorKind;
 import dev.lapse.grant.GrantIssuerApplication;
 import dev.lapse.grant.issue.Grant;
+import dev.lapse.grant.issue.GrantId;
 import dev.lapse.schemas.EventIds;
 import dev.lapse.schemas.Topics;
+import dev.lapse.schemas.kafka.SeenRequests;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.ConsumerSeekAware;
 import org.springframework.stereotype.Component;
 
 /**
- * Issues a grant for each approval and withdraws it on expiry, each in the transaction that consumed the cause.
+ * Issues a grant for each approval and withdraws it on expiry, each in the transaction that consumed the cause. A
+ * request is granted at most once: the ids of issued grants are durable state (a compacted topic written in the
+ * same transaction, read back for the partitions this instance owns), and a second approval is ignored.
  * Provisioning in a target (PostgreSQL roles) comes with the target adapters; until then the grant is the signed
  * fact on the topic and a withdrawal lists nothing withdrawn.
  */
 @Component
-class GrantListener {
+class GrantListener implements ConsumerSeekAware {
 
     private static final Logger log = LoggerFactory.getLogger(GrantListener.class);
     private static final Actor SELF = new Actor(ActorKind.SERVICE, GrantIssuerApplication.NAME);
 
     private final KafkaTemplate<String, Object> kafka;
+    private final SeenRequests issued;
     private final Clock clock;
 
-    GrantListener(KafkaTemplate<String, Object> kafka, Clock clock) {
+    GrantListener(KafkaTemplate<String, Object> kafka, SeenRequests issuedGrants, Clock clock) {
         this.kafka = kafka;
+        this.issued = issuedGrants;
         this.clock = clock;
     }
 
+    @Override
+    public void onPartitionsAssigned(Map<TopicPartition, Long> assignments, ConsumerSeekCallback callback) {
+        issued.restore(SeenRequests.numbers(assignments.keySet(), Topics.ACCESS_APPROVED));
+    }
+
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+        issued.forget(SeenRequests.numbers(partitions, Topics.ACCESS_APPROVED));
+    }
+
     @KafkaListener(id = "grant-approvals", topics = "lapse.access.approved")
-    void onApproved(AccessApproved approved) {
+    void onApproved(ConsumerRecord<String, AccessApproved> record) {
+        AccessApproved approved = record.value();
+        if (issued.claimedByAnother(approved.getRequestId(), record)) {
+            // The last line of "one request, at most one grant": a replayed approval changes no scope or expiry.
+            log.warn("Request {} already has its grant {}; approval {} changes nothing", approved.getRequestId(),
+                    GrantId.of(approved.getRequestId()), approved.getEventId());
+            return;
+        }
         Grant grant = Grant.issue(approved.getRequestId(), Duration.ofMillis(approved.getApprovedDurationMs()),
                 clock.instant());
         kafka.send(Topics.ACCESS_GRANTED.name(), grant.requestId(), AccessGranted.newBuilder()
@@ -54,6 +82,7 @@ class GrantListener {
                 .setGrantedAt(grant.grantedAt())
                 .setExpiresAt(grant.expiresAt())
                 .build());
+        kafka.send(issued.remember(grant.requestId(), record, approved.getEventId(), grant.grantedAt()));
         log.info("Grant {} for request {} issued until {}", grant.grantId(), grant.requestId(), grant.expiresAt());
     }
 

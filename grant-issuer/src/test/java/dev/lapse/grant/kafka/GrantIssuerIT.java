@@ -75,4 +75,42 @@ class GrantIssuerIT {
         assertThat(records).singleElement().satisfies(record ->
                 assertThat(((AccessWithdrawn) record.value()).getGrantId()).isEqualTo(GrantId.of("gi-expire").value()));
     }
+
+    private static AccessApproved approval(String requestId, String eventId, long durationMs, List<String> columns) {
+        AccessRequested request = Events.accessRequested(requestId);
+        request.getScope().setColumns(columns);
+        return AccessApproved.newBuilder()
+                .setEventId(eventId).setRequestId(requestId).setOccurredAt(Instant.now())
+                .setCausedBy(new Actor(ActorKind.SERVICE, "policy-engine"))
+                .setRequester(request.getRequester()).setResource(request.getResource()).setScope(request.getScope())
+                .setApprovedDurationMs(durationMs).setPolicy("test").build();
+    }
+
+    @Test
+    void secondApproval_neverYieldsASecondGrant_notEvenAfterARestart() {
+        String id = "gi-replay";
+        stack.send(Topics.ACCESS_APPROVED, id, approval(id, "first", 30_000, List.of("id", "email")));
+        stack.awaitRecords(List.of(Topics.ACCESS_GRANTED.name()), id, found -> !found.isEmpty(), WAIT);
+        stack.send(Topics.ACCESS_APPROVED, id, approval(id, "wider", 3_600_000, List.of("id", "email", "ssn")));
+
+        ConfigurableApplicationContext restarted = GrantIssuerApplication.builder()
+                .run(stack.springArgs("--lapse.instance-id=gi-restarted"));
+        app.close();
+        app = restarted;
+        stack.send(Topics.ACCESS_APPROVED, id, approval(id, "after-restart", 3_600_000, List.of("ssn")));
+        // The restarted instance has consumed the last approval once its own withdrawal of another request shows.
+        stack.send(Topics.ACCESS_EXPIRED, "gi-marker", AccessExpired.newBuilder()
+                .setEventId("e-marker").setRequestId("gi-marker").setOccurredAt(Instant.now())
+                .setCausedBy(new Actor(ActorKind.SERVICE, "revoker"))
+                .setGrantId(GrantId.of("gi-marker").value()).setRequesterId("alice")
+                .setReason(ExpiryReason.TIME_ELAPSED).setExpiresAt(Instant.now()).build());
+        stack.awaitRecords(List.of(Topics.ACCESS_WITHDRAWN.name()), "gi-marker", found -> !found.isEmpty(), WAIT);
+
+        assertThat(stack.settled(List.of(Topics.ACCESS_GRANTED.name()), id::equals, Duration.ofSeconds(3)))
+                .singleElement().satisfies(record -> {
+                    AccessGranted granted = (AccessGranted) record.value();
+                    assertThat(granted.getScope().getColumns()).containsExactly("id", "email");
+                    assertThat(granted.getExpiresAt()).isEqualTo(granted.getGrantedAt().plusMillis(30_000));
+                });
+    }
 }

@@ -4,6 +4,7 @@ package dev.lapse.request.api;
 final class RequestConflictException extends RuntimeException {
 
     RequestConflictException(String requestId) {
-        super("request " + requestId + " already exists; submit a new request without requestId, or with a new one");
+        super("duplicate requestId: request " + requestId + " already exists (its timeline is /v1/requests/"
+                + requestId + "); a request is submitted once, and a new one needs a new requestId, or none");
     }
 }

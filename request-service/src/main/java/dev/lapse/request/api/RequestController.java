@@ -1,6 +1,7 @@
 package dev.lapse.request.api;
 
 import dev.lapse.request.kafka.RequestPublisher;
+import dev.lapse.request.kafka.SubmissionVerdicts;
 import dev.lapse.request.submission.Submission;
 import dev.lapse.request.submission.SubmissionValidator;
 import dev.lapse.request.timeline.RequestTimeline;
@@ -56,15 +57,23 @@ class RequestController {
         if (!violations.isEmpty()) {
             throw new InvalidRequestException(violations);
         }
+        // A fast answer for an id the read model already shows; the gate below is what decides, race-free.
         if (submission.requestId() != null && timelines.find(submission.requestId()).isPresent()) {
             throw new RequestConflictException(submission.requestId());
         }
-        RequestPublisher.Accepted accepted = publisher.submit(submission);
-        URI location = URI.create("/v1/requests/" + accepted.requestId());
+        RequestPublisher.Submitted submitted = publisher.submit(submission);
+        if (submitted.verdict().orElse(null) instanceof SubmissionVerdicts.Verdict.Rejected rejected) {
+            if (rejected.duplicate()) {
+                throw new RequestConflictException(submitted.requestId());
+            }
+            throw new InvalidRequestException(rejected.violations());
+        }
+        URI location = URI.create("/v1/requests/" + submitted.requestId());
         return ResponseEntity.accepted().location(location).body(Map.of(
-                "requestId", accepted.requestId(),
-                "status", "SUBMITTED",
-                "submittedAt", accepted.at().toString(),
+                "requestId", submitted.requestId(),
+                // REQUESTED: the gate accepted it; SUBMITTED: written, and the verdict will show in the timeline.
+                "status", submitted.verdict().isPresent() ? "REQUESTED" : "SUBMITTED",
+                "submittedAt", submitted.at().toString(),
                 "timeline", location.toString()));
     }
 

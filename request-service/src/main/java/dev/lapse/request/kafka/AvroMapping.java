@@ -55,6 +55,14 @@ final class AvroMapping {
                 .build();
     }
 
+    /** A REST submission as it is written to the ingress topic, under an eventId of its own. */
+    static AccessRequested submissionEvent(Submission submission, String requestId, String eventId, Instant at,
+            Actor causedBy) {
+        AccessRequested event = accessRequested(submission, requestId, at, causedBy);
+        event.setEventId(eventId);
+        return event;
+    }
+
     /** The timeline's view of a lifecycle event, or empty for a type the timeline does not show. */
     static Optional<TimelineEvent> timelineEvent(Object value) {
         if (value instanceof AccessRequested e) {

@@ -4,59 +4,117 @@ import dev.lapse.event.AccessRequested;
 import dev.lapse.request.submission.Submission;
 import dev.lapse.request.submission.SubmissionValidator;
 import dev.lapse.schemas.Topics;
-import dev.lapse.schemas.kafka.RejectedRecordException;
-import dev.lapse.schemas.serde.AvroDeserializer;
+import dev.lapse.schemas.kafka.EventDecoder;
+import dev.lapse.schemas.kafka.Partitions;
+import dev.lapse.schemas.kafka.SeenRequests;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.ConsumerSeekAware;
 import org.springframework.stereotype.Component;
 
 /**
- * The ingress for other systems: reads the raw bytes of each submission (so a bad record is parked exactly as it
- * arrived), decodes and validates it like a REST request, and republishes it as a validated request in the same
- * transaction. Unreadable or invalid records go to the dead-letter topic with their reason.
+ * The gate every submission passes, from other systems and from REST alike: it is the one writer of
+ * {@code lapse.access.requested}. It reads the raw bytes of each submission (so a bad record is parked exactly as
+ * it arrived), validates it, refuses a request id it accepted before, and publishes the validated request together
+ * with the remembered id, in the transaction that consumes the submission. The accepted ids are durable
+ * ({@link Topics#ACCESS_SUBMITTED}'s partition p is judged against partition p of
+ * {@link Topics#ACCEPTED_REQUESTS_STATE}), so a replay is refused after a restart or a rebalance too.
  */
 @Component
-class IngressListener {
+class IngressListener implements ConsumerSeekAware {
+
+    /** Header carrying the submission's eventId onto the request or rejection it led to. */
+    static final String SUBMISSION_HEADER = "lapse.submission.event-id";
+    /** Header on a submission moved to its key's partition, naming where it was first written. */
+    static final String FORWARDED_HEADER = "lapse.forwarded-from";
 
     private static final Logger log = LoggerFactory.getLogger(IngressListener.class);
 
-    private final AvroDeserializer deserializer;
+    private final EventDecoder decoder;
     private final SubmissionValidator validator;
     private final KafkaTemplate<String, Object> kafka;
+    private final SeenRequests accepted;
+    private final Clock clock;
 
-    IngressListener(AvroDeserializer ingressDeserializer, SubmissionValidator validator,
-            KafkaTemplate<String, Object> kafka) {
-        this.deserializer = ingressDeserializer;
+    IngressListener(EventDecoder ingressDecoder, SubmissionValidator validator, KafkaTemplate<String, Object> kafka,
+            SeenRequests acceptedRequests, Clock clock) {
+        this.decoder = ingressDecoder;
         this.validator = validator;
         this.kafka = kafka;
+        this.accepted = acceptedRequests;
+        this.clock = clock;
+    }
+
+    @Override
+    public void onPartitionsAssigned(Map<TopicPartition, Long> assignments, ConsumerSeekCallback callback) {
+        accepted.restore(SeenRequests.numbers(assignments.keySet(), Topics.ACCESS_SUBMITTED));
+    }
+
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+        accepted.forget(SeenRequests.numbers(partitions, Topics.ACCESS_SUBMITTED));
     }
 
     @KafkaListener(id = "request-ingress", topics = "lapse.access.submitted",
             containerFactory = "ingressContainerFactory")
     void onSubmitted(ConsumerRecord<String, byte[]> record) {
-        Object value = deserializer.deserialize(record.topic(), record.value());
-        if (!(value instanceof AccessRequested submitted)) {
-            throw new RejectedRecordException("expected an AccessRequested on " + record.topic() + ", got "
-                    + (value == null ? "a tombstone" : value.getClass().getSimpleName()), List.of());
+        if (misrouted(record)) {
+            forward(record);
+            return;
         }
+        AccessRequested submitted = decoder.decode(record, AccessRequested.class);
         Submission submission = AvroMapping.submission(submitted);
-        List<String> violations = validator.violations(submission);
+        List<String> violations = new ArrayList<>(validator.violations(submission));
         if (submission.requestId() == null || !submission.requestId().equals(record.key())) {
-            violations = new java.util.ArrayList<>(violations);
             violations.add("the record key must be the requestId ('" + submission.requestId() + "'), got '"
                     + record.key() + "'");
         }
         if (!violations.isEmpty()) {
-            throw new IngressRejection(submission.requestId(), submission.requesterId(), submission.sourceSystem(),
-                    violations);
+            throw IngressRejection.invalid(submission.requestId(), submission.requesterId(),
+                    submission.sourceSystem(), violations, submitted.getEventId());
         }
-        AccessRequested accepted = AvroMapping.accessRequested(submission, submission.requestId(),
-                submitted.getOccurredAt(), submitted.getCausedBy());
-        kafka.send(Topics.ACCESS_REQUESTED.name(), accepted.getRequestId(), accepted);
-        log.info("Request {} from {} accepted from the ingress", accepted.getRequestId(), submission.sourceSystem());
+        String requestId = submission.requestId();
+        if (accepted.claimedByAnother(requestId, record)) {
+            throw IngressRejection.duplicate(requestId, submission.requesterId(), submission.sourceSystem(),
+                    submitted.getEventId());
+        }
+        AccessRequested request = AvroMapping.accessRequested(submission, requestId, submitted.getOccurredAt(),
+                submitted.getCausedBy());
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(new RecordHeader(SUBMISSION_HEADER, submitted.getEventId().getBytes(StandardCharsets.UTF_8)));
+        kafka.send(new ProducerRecord<>(Topics.ACCESS_REQUESTED.name(), null, requestId, request, headers));
+        kafka.send(accepted.remember(requestId, record, submitted.getEventId(), clock.instant()));
+        log.info("Request {} from {} accepted", requestId, submission.sourceSystem());
+    }
+
+    /**
+     * A submission written to another partition than its key's (a client with another partitioner, or on purpose)
+     * would be judged against the wrong partition's accepted ids; it is moved to its key's partition instead.
+     */
+    private static boolean misrouted(ConsumerRecord<String, byte[]> record) {
+        return record.key() != null && !record.key().isEmpty() && Partitions.of(record.key()) != record.partition();
+    }
+
+    private void forward(ConsumerRecord<String, byte[]> record) {
+        RecordHeaders headers = new RecordHeaders(record.headers().toArray());
+        headers.add(new RecordHeader(FORWARDED_HEADER, (record.topic() + "-" + record.partition() + "@"
+                + record.offset()).getBytes(StandardCharsets.UTF_8)));
+        kafka.send(new ProducerRecord<>(record.topic(), Partitions.of(record.key()), record.key(),
+                record.value(), headers));
+        log.info("Submission {}-{}@{} moved to partition {} of its key {}", record.topic(), record.partition(),
+                record.offset(), Partitions.of(record.key()), record.key());
     }
 }

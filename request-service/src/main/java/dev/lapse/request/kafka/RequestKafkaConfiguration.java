@@ -8,10 +8,15 @@ import dev.lapse.request.submission.SubmissionValidator;
 import dev.lapse.request.timeline.TimelineBook;
 import dev.lapse.schemas.Topics;
 import dev.lapse.schemas.kafka.DeadLetterRouting;
+import dev.lapse.schemas.EventIds;
+import dev.lapse.schemas.kafka.EventDecoder;
 import dev.lapse.schemas.kafka.RawRecordConsumers;
-import dev.lapse.schemas.serde.AvroDeserializer;
+import dev.lapse.schemas.kafka.SeenRequests;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.UUID;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.springframework.boot.kafka.autoconfigure.ConcurrentKafkaListenerContainerFactoryConfigurer;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
@@ -36,19 +41,35 @@ class RequestKafkaConfiguration {
     }
 
     @Bean
-    AvroDeserializer ingressDeserializer(KafkaProperties kafka) {
-        return RawRecordConsumers.avroDeserializer(kafka.buildConsumerProperties());
+    EventDecoder ingressDecoder(KafkaProperties kafka) {
+        return EventDecoder.from(kafka.buildConsumerProperties());
     }
 
-    /** Parks bad submissions and, when the submission named its requester, tells them why (AccessRejected). */
+    @Bean
+    SubmissionVerdicts submissionVerdicts() {
+        return new SubmissionVerdicts();
+    }
+
+    /** The request ids the gate accepted, read back per partition from their compacted topic. */
+    @Bean
+    SeenRequests acceptedRequests(KafkaProperties kafka) {
+        return SeenRequests.of(Topics.ACCEPTED_REQUESTS_STATE, kafka.buildConsumerProperties());
+    }
+
+    /**
+     * Parks bad submissions and, when the submission named its requester, tells them why (AccessRejected, with the
+     * submission's eventId in a header so a waiting REST call learns its verdict).
+     */
     @Bean
     AfterRollbackProcessor<Object, Object> afterRollbackProcessor(KafkaTemplate<Object, Object> template, Clock clock) {
         return DeadLetterRouting.afterRollbackProcessor(template, (record, exception) -> {
             for (Throwable cause = exception; cause != null; cause = cause.getCause()) {
                 if (cause instanceof IngressRejection rejection && rejection.requestId() != null
                         && rejection.requesterId() != null) {
-                    template.send(Topics.ACCESS_REJECTED.name(), rejection.requestId(), AccessRejected.newBuilder()
-                            .setEventId(UUID.randomUUID().toString())
+                    AccessRejected rejected = AccessRejected.newBuilder()
+                            // One rejection per parked record, whatever retries it takes to write it.
+                            .setEventId(EventIds.once("rejected", record.topic() + "-" + record.partition() + "@"
+                                    + record.offset()))
                             .setRequestId(rejection.requestId())
                             .setOccurredAt(clock.instant())
                             .setCausedBy(new Actor(ActorKind.SERVICE, RequestServiceApplication.NAME))
@@ -56,7 +77,14 @@ class RequestKafkaConfiguration {
                             .setReason(rejection.getMessage())
                             .setViolations(rejection.violations())
                             .setSourceSystem(rejection.sourceSystem())
-                            .build());
+                            .build();
+                    RecordHeaders headers = new RecordHeaders();
+                    if (rejection.submissionEventId() != null) {
+                        headers.add(new RecordHeader(IngressListener.SUBMISSION_HEADER,
+                                rejection.submissionEventId().getBytes(StandardCharsets.UTF_8)));
+                    }
+                    template.send(new ProducerRecord<>(Topics.ACCESS_REJECTED.name(), null, rejection.requestId(),
+                            rejected, headers));
                     return;
                 }
             }

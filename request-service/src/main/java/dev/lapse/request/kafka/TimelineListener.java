@@ -1,22 +1,28 @@
 package dev.lapse.request.kafka;
 
+import dev.lapse.event.AccessRejected;
+import dev.lapse.event.AccessRequested;
 import dev.lapse.request.timeline.TimelineBook;
+import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
 /**
  * Feeds the timeline from every lifecycle topic. Each instance reads all partitions from the beginning under a
  * consumer group of its own, so the read model is rebuilt from Kafka at every start and never lives only in
- * memory.
+ * memory. It also tells a waiting REST call the gate's verdict on its submission.
  */
 @Component
 class TimelineListener {
 
     private final TimelineBook book;
+    private final SubmissionVerdicts verdicts;
 
-    TimelineListener(TimelineBook book) {
+    TimelineListener(TimelineBook book, SubmissionVerdicts verdicts) {
         this.book = book;
+        this.verdicts = verdicts;
     }
 
     @KafkaListener(id = "request-timeline", groupId = "request-service-timeline-${random.uuid}",
@@ -26,5 +32,15 @@ class TimelineListener {
             containerFactory = "timelineContainerFactory")
     void onEvent(ConsumerRecord<String, Object> record) {
         AvroMapping.timelineEvent(record.value()).ifPresent(book::apply);
+        Header submission = record.headers().lastHeader(IngressListener.SUBMISSION_HEADER);
+        if (submission != null) {
+            String eventId = new String(submission.value(), StandardCharsets.UTF_8);
+            if (record.value() instanceof AccessRequested) {
+                verdicts.decided(eventId, new SubmissionVerdicts.Verdict.Accepted());
+            } else if (record.value() instanceof AccessRejected rejected) {
+                verdicts.decided(eventId, new SubmissionVerdicts.Verdict.Rejected(rejected.getReason(),
+                        rejected.getViolations()));
+            }
+        }
     }
 }

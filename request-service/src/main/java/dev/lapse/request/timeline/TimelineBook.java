@@ -11,7 +11,8 @@ import java.util.Optional;
 /**
  * Every request's timeline, folded from lifecycle events. Events of one request arrive on several topics, so
  * their arrival order is not their order: steps are ordered by time, then by stage, and the status is the
- * furthest stage reached. A redelivered event (same event id) changes nothing. Thread-safe: one listener thread
+ * furthest stage reached (a rejected duplicate submission shows as a step of the accepted request, and does not
+ * change its status). A redelivered event (same event id) changes nothing. Thread-safe: one listener thread
  * writes while request threads read.
  */
 public final class TimelineBook {
@@ -57,7 +58,11 @@ public final class TimelineBook {
         List<TimelineEvent> ordered = events.stream()
                 .sorted(Comparator.comparing(TimelineEvent::at).thenComparing(TimelineEvent::stage))
                 .toList();
-        Stage status = ordered.stream().map(TimelineEvent::stage).max(Comparator.naturalOrder()).orElseThrow();
+        // A rejection of a later, duplicate submission is a step of the accepted request, not where it stands.
+        boolean accepted = ordered.stream().anyMatch(event -> event.stage() == Stage.REQUESTED);
+        Stage status = ordered.stream().map(TimelineEvent::stage)
+                .filter(stage -> !(accepted && stage == Stage.REJECTED))
+                .max(Comparator.naturalOrder()).orElseThrow();
         TimelineEvent.RequestSummary summary = null;
         String grantId = null;
         java.time.Instant expiresAt = null;

@@ -159,4 +159,112 @@ class RequestServiceIT {
         assertThat(stack.awaitRecords(List.of(Topics.ACCESS_REQUESTED.name()), "rs-poison",
                 found -> !found.isEmpty(), WAIT)).hasSize(1);
     }
+
+    // --- One request, at most one acceptance ---
+
+    private static final Duration QUIET = Duration.ofSeconds(3);
+
+    private static String body(String requestId, String columns, String duration) {
+        return """
+                {"requestId": "%s",
+                 "requester": {"id": "alice@example.com", "groups": ["support"]},
+                 "resource": {"kind": "postgres", "name": "crm.public.customers"},
+                 "scope": {"actions": ["SELECT"], "columns": [%s]},
+                 "reason": "INC-1234: customer locked out", "duration": "%s"}""".formatted(requestId, columns, duration);
+    }
+
+    private static List<ConsumerRecord<String, Object>> settled(String topic, String requestId) {
+        return stack.settled(List.of(topic), requestId::equals, QUIET);
+    }
+
+    @Test
+    void post_whenTheRequestIdWasAcceptedBefore_answers409_andNothingMoreIsRequested() throws Exception {
+        assertThat(post("/v1/requests", body("rs-dup-rest", "\"id\", \"email\"", "PT30S")).statusCode())
+                .isEqualTo(202);
+
+        HttpResponse<String> again = post("/v1/requests", body("rs-dup-rest", "\"id\", \"email\", \"ssn\"", "PT1H"));
+
+        assertThat(again.statusCode()).isEqualTo(409);
+        assertThat(again.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/problem+json"));
+        assertThat(again.body()).contains("duplicate requestId");
+        assertThat(settled(Topics.ACCESS_REQUESTED.name(), "rs-dup-rest")).singleElement().satisfies(record ->
+                assertThat(((AccessRequested) record.value()).getScope().getColumns()).containsExactly("id", "email"));
+    }
+
+    @Test
+    void post_whenTheSameNewIdIsSubmittedConcurrently_acceptsExactlyOne() throws Exception {
+        List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> calls = java.util.stream.IntStream
+                .range(0, 6)
+                .mapToObj(i -> http.sendAsync(HttpRequest.newBuilder(URI.create(baseUrl + "/v1/requests"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body("rs-race", "\"c" + i + "\"", "PT30S"))).build(),
+                        HttpResponse.BodyHandlers.ofString()))
+                .toList();
+
+        List<Integer> statuses = calls.stream().map(java.util.concurrent.CompletableFuture::join)
+                .map(HttpResponse::statusCode).toList();
+
+        assertThat(statuses).containsOnly(202, 409).filteredOn(status -> status == 202).hasSize(1);
+        assertThat(settled(Topics.ACCESS_REQUESTED.name(), "rs-race")).hasSize(1);
+    }
+
+    @Test
+    void ingress_whenTheRequestIdWasAcceptedBefore_rejectsAndParksIt_whateverItAsks() {
+        stack.send(Topics.ACCESS_SUBMITTED, "rs-dup-ingress", Events.accessRequested("rs-dup-ingress"));
+        stack.awaitRecords(List.of(Topics.ACCESS_REQUESTED.name()), "rs-dup-ingress", found -> !found.isEmpty(), WAIT);
+        AccessRequested wider = Events.accessRequested("rs-dup-ingress");
+        wider.setEventId("a-second-submission");
+        wider.getScope().setColumns(List.of("id", "email", "ssn"));
+        wider.setRequestedDurationMs(3_600_000L);
+
+        stack.send(Topics.ACCESS_SUBMITTED, "rs-dup-ingress", wider);
+
+        List<ConsumerRecord<String, byte[]>> parked = stack.awaitRawRecords(Topics.ACCESS_SUBMITTED.deadLetterName(),
+                "rs-dup-ingress", found -> !found.isEmpty(), WAIT);
+        assertThat(new String(parked.get(0).headers().lastHeader(DeadLetterRouting.REASON_HEADER).value(),
+                StandardCharsets.UTF_8)).startsWith("duplicate requestId");
+        assertThat(settled(Topics.ACCESS_REJECTED.name(), "rs-dup-ingress")).singleElement().satisfies(record ->
+                assertThat(((AccessRejected) record.value()).getReason()).startsWith("duplicate requestId"));
+        assertThat(settled(Topics.ACCESS_REQUESTED.name(), "rs-dup-ingress")).singleElement().satisfies(record ->
+                assertThat(((AccessRequested) record.value()).getScope().getColumns()).containsExactly("id", "email"));
+    }
+
+    @Test
+    void ingress_whenWrittenToAnotherPartitionThanItsKeys_isStillJudgedByItsKey() {
+        String id = "rs-misrouted";
+        int home = dev.lapse.schemas.kafka.Partitions.of(id);
+        stack.send(Topics.ACCESS_SUBMITTED, (home + 1) % Topics.PARTITIONS, id, Events.accessRequested(id));
+        stack.awaitRecords(List.of(Topics.ACCESS_REQUESTED.name()), id, found -> !found.isEmpty(), WAIT);
+        AccessRequested replay = Events.accessRequested(id);
+        replay.setEventId("replayed-elsewhere");
+
+        stack.send(Topics.ACCESS_SUBMITTED, (home + 2) % Topics.PARTITIONS, id, replay);
+
+        stack.awaitRecords(List.of(Topics.ACCESS_REJECTED.name()), id, found -> !found.isEmpty(), WAIT);
+        assertThat(settled(Topics.ACCESS_REQUESTED.name(), id)).singleElement()
+                .satisfies(record -> assertThat(record.partition()).isEqualTo(home));
+    }
+
+    @Test
+    void acceptedIds_surviveARestart() throws Exception {
+        stack.send(Topics.ACCESS_SUBMITTED, "rs-dup-restart", Events.accessRequested("rs-dup-restart"));
+        stack.awaitRecords(List.of(Topics.ACCESS_REQUESTED.name()), "rs-dup-restart", found -> !found.isEmpty(), WAIT);
+
+        ConfigurableApplicationContext restarted = RequestServiceApplication.builder()
+                .run(stack.springArgs("--lapse.instance-id=rs-restarted"));
+        try {
+            app.close();
+            AccessRequested replay = Events.accessRequested("rs-dup-restart");
+            replay.setEventId("replayed-after-restart");
+            stack.send(Topics.ACCESS_SUBMITTED, "rs-dup-restart", replay);
+
+            stack.awaitRecords(List.of(Topics.ACCESS_REJECTED.name()), "rs-dup-restart", found -> !found.isEmpty(),
+                    WAIT);
+            assertThat(settled(Topics.ACCESS_REQUESTED.name(), "rs-dup-restart")).hasSize(1);
+        } finally {
+            app = restarted;
+            baseUrl = "http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port");
+        }
+    }
 }

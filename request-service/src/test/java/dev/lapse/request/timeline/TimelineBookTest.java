@@ -56,4 +56,16 @@ class TimelineBookTest {
     void find_whenUnknown_isEmpty() {
         assertThat(book.find("nope")).isEmpty();
     }
+
+    @Test
+    void fold_whenADuplicateSubmissionWasRejected_keepsTheAcceptedRequestsStatus() {
+        book.apply(event("e1", Stage.REQUESTED, 0));
+        book.apply(event("e3", Stage.GRANTED, 40));
+        book.apply(event("dup", Stage.REJECTED, 90));
+
+        RequestTimeline timeline = book.find("req-1").orElseThrow();
+        assertThat(timeline.status()).isEqualTo(Stage.GRANTED);
+        assertThat(timeline.steps()).extracting(RequestTimeline.Step::stage)
+                .containsExactly(Stage.REQUESTED, Stage.GRANTED, Stage.REJECTED);
+    }
 }

@@ -9,6 +9,7 @@ import dev.lapse.revoker.expiry.ExpirySchedule;
 import dev.lapse.schemas.Topics;
 import dev.lapse.schemas.kafka.DeadLetterRouting;
 import dev.lapse.schemas.kafka.EventDecoder;
+import dev.lapse.schemas.kafka.Partitions;
 import dev.lapse.schemas.kafka.RejectedRecordException;
 import dev.lapse.state.WatchedGrant;
 import io.micrometer.core.instrument.Counter;
@@ -280,7 +281,7 @@ final class ExpiryLoop implements SmartLifecycle {
             owned.removeAll(numbers);
             unrestored.removeAll(numbers);
             ownedRestored.set(owned.size() - unrestored.size());
-            int dropped = schedule.forget(requestId -> numbers.contains(ExpiryRecords.partitionOf(requestId)));
+            int dropped = schedule.forget(requestId -> numbers.contains(Partitions.of(requestId)));
             activeGrants.set(schedule.size());
             if (!numbers.isEmpty()) {
                 log.info("Gave up partitions {}: {} grants and held revocations handed over", numbers, dropped);

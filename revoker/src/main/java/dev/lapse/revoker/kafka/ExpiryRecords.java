@@ -12,6 +12,7 @@ import dev.lapse.revoker.expiry.Ending;
 import dev.lapse.schemas.EventIds;
 import dev.lapse.schemas.Topics;
 import dev.lapse.schemas.kafka.DeadLetterRouting;
+import dev.lapse.schemas.kafka.Partitions;
 import dev.lapse.state.WatchedGrant;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -20,7 +21,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.utils.Utils;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -86,16 +86,7 @@ final class ExpiryRecords {
                 record.key(), record.value(), headers);
     }
 
-    /**
-     * The partition of a request on every lifecycle topic and on the state topic, as Kafka's default partitioner
-     * computes it for the UTF-8 key; the state partition is named explicitly so that it can never drift from the
-     * partition that {@link ExpiryLoop} restores and gives up together with the grants.
-     */
-    static int partitionOf(String requestId) {
-        return Utils.toPositive(Utils.murmur2(requestId.getBytes(StandardCharsets.UTF_8))) % Topics.PARTITIONS;
-    }
-
     private static ProducerRecord<String, Object> state(String requestId, @Nullable WatchedGrant value) {
-        return new ProducerRecord<>(Topics.REVOKER_STATE.name(), partitionOf(requestId), requestId, value);
+        return new ProducerRecord<>(Topics.REVOKER_STATE.name(), Partitions.of(requestId), requestId, value);
     }
 }

@@ -83,9 +83,7 @@ class RevokerIT {
     /** Waits for {@code count} expiries of this run's keys, then a quiet period, and returns the whole list. */
     private List<AccessExpired> expiries(Predicate<String> keys, int count) {
         stack.awaitRecords(List.of(Topics.ACCESS_EXPIRED.name()), keys, found -> found.size() >= count, WAIT);
-        Instant quietUntil = Instant.now().plus(QUIET);
-        await().atMost(QUIET.plusSeconds(5)).until(() -> Instant.now().isAfter(quietUntil));
-        return stack.readCommitted(List.of(Topics.ACCESS_EXPIRED.name()), keys).stream()
+        return stack.settled(List.of(Topics.ACCESS_EXPIRED.name()), keys, QUIET).stream()
                 .map(ConsumerRecord::value).map(AccessExpired.class::cast).toList();
     }
 

@@ -124,6 +124,36 @@ public final class TestStack {
     }
 
     /**
+     * The whole list of committed records with matching keys once it has stopped changing for {@code quiet}: what a
+     * test asserts after the expected events arrived, so that a late duplicate shows up instead of slipping by.
+     */
+    public List<ConsumerRecord<String, Object>> settled(List<String> topics, Predicate<String> keys, Duration quiet) {
+        long deadline = System.nanoTime() + quiet.plusSeconds(60).toNanos();
+        List<ConsumerRecord<String, Object>> last = readCommitted(topics, keys);
+        long unchangedSince = System.nanoTime();
+        while (System.nanoTime() - unchangedSince < quiet.toNanos()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the records on " + topics + " kept changing for a minute");
+            }
+            List<ConsumerRecord<String, Object>> now = readCommitted(topics, keys);
+            if (now.size() != last.size()) {
+                last = now;
+                unchangedSince = System.nanoTime();
+            }
+        }
+        return last;
+    }
+
+    /** Publishes an Avro event to a partition chosen by the caller, as a client with another partitioner might. */
+    public void send(Topic<String, ?> topic, int partition, String key, Object value) {
+        try {
+            producer.send(new ProducerRecord<>(topic.name(), partition, key, value)).get();
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException("cannot publish to " + topic, e);
+        }
+    }
+
+    /**
      * Every committed record of the given topics whose key matches, read from the beginning to the current end: for
      * asserting the whole list after a quiet period, where a late duplicate would show.
      */
