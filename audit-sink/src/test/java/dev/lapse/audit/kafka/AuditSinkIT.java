@@ -3,8 +3,8 @@ package dev.lapse.audit.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.lapse.audit.AuditSinkApplication;
 import dev.lapse.audit.chain.AuditEntry;
+import dev.lapse.audit.chain.RecordBytes;
 import dev.lapse.audit.chain.Verification;
 import dev.lapse.audit.log.AuditLog;
 import dev.lapse.event.AccessDenied;
@@ -12,6 +12,7 @@ import dev.lapse.event.Actor;
 import dev.lapse.event.ActorKind;
 import dev.lapse.schemas.Events;
 import dev.lapse.schemas.Topics;
+import dev.lapse.schemas.serde.AvroSerializer;
 import dev.lapse.schemas.testing.TestStack;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,17 +20,22 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /** audit-sink on a real broker and registry: every record lands in its chain, and the log verifies. */
 class AuditSinkIT {
 
-    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final Duration WAIT = Duration.ofSeconds(60);
     private static final TestStack stack = TestStack.get();
 
     private static ConfigurableApplicationContext start(Path directory) {
-        return AuditSinkApplication.builder().run(stack.springArgs("--lapse.audit.directory=" + directory));
+        return SinkFixtures.start(stack, directory, "audit-sink-it", stack.registryUrl());
     }
 
     @Test
@@ -58,6 +64,36 @@ class AuditSinkIT {
             List<AuditEntry> entries = log.entries("as-1");
             assertThat(entries).extracting(AuditEntry::eventType)
                     .containsExactlyInAnyOrder("AccessRequested", "Unreadable", "Unreadable", "AccessDenied");
+            assertThat(log.verifyAll()).allMatch(Verification::isValid);
+        }
+    }
+
+    @Test
+    void recordWithEmptyRequestIdAndEmptyKey_isAudited_andItsPartitionGoesOn() throws Exception {
+        // Issue 14 item 3: this record made the listener retry for ever, so nothing after it was audited.
+        Path directory = Files.createTempDirectory("lapse-audit-");
+        RecordMetadata bad;
+        AvroSerializer serializer = new AvroSerializer();
+        serializer.configure(stack.serdeConfig(), false);
+        try (KafkaProducer<String, Object> producer = new KafkaProducer<>(
+                Map.of("bootstrap.servers", stack.bootstrapServers()), new StringSerializer(), serializer)) {
+            bad = producer.send(new ProducerRecord<>(Topics.ACCESS_SUBMITTED.name(), "",
+                    Events.accessRequested(""))).get();
+            producer.send(new ProducerRecord<>(Topics.ACCESS_SUBMITTED.name(), bad.partition(), "empty-after",
+                    Events.accessRequested("empty-after"))).get();
+        }
+
+        try (ConfigurableApplicationContext app = start(directory)) {
+            AuditLog log = app.getBean(AuditLog.class);
+            await().atMost(WAIT).untilAsserted(() -> assertThat(log.entries("empty-after")).hasSize(1));
+
+            List<AuditEntry> chain = SinkFixtures.chain(directory, bad.topic(), bad.partition());
+            assertThat(chain).filteredOn(entry -> entry.offset() == bad.offset()).singleElement().satisfies(entry -> {
+                assertThat(entry.eventType()).isEqualTo("AccessRequested");
+                assertThat(entry.key()).isEqualTo(new RecordBytes("", null));
+                assertThat(entry.requestId()).isNull();
+            });
+            assertThat(log.entries("empty-after").get(0).offset()).isGreaterThan(bad.offset());
             assertThat(log.verifyAll()).allMatch(Verification::isValid);
         }
     }
