@@ -1,6 +1,7 @@
 package dev.lapse.audit.kafka;
 
 import dev.lapse.audit.chain.AuditEntry;
+import dev.lapse.audit.chain.CanonicalJson;
 import dev.lapse.audit.chain.ChainId;
 import dev.lapse.audit.log.AuditLog;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -84,7 +85,8 @@ class AuditListener implements ConsumerSeekAware {
         waiting.succeeded(where);
         if (entry.isReasoned()) {
             meters.counter("lapse.audit.reasoned", "eventType", entry.eventType()).increment();
-            log.warn("Audited {} as {}: {}", where, entry.eventType(), entry.payloadJson());
+            Object reason = ((Map<?, ?>) CanonicalJson.parse(entry.payloadJson())).get("reason");
+            log.warn("Audited {} as {}: {}", where, entry.eventType(), reason);
         }
     }
 }

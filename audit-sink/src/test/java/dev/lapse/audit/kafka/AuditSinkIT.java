@@ -13,6 +13,7 @@ import dev.lapse.event.ActorKind;
 import dev.lapse.schemas.Events;
 import dev.lapse.schemas.Topics;
 import dev.lapse.schemas.serde.AvroSerializer;
+import dev.lapse.schemas.serde.WireFormat;
 import dev.lapse.schemas.testing.TestStack;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,6 +25,7 @@ import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -73,19 +75,25 @@ class AuditSinkIT {
         // Issue 14 item 3: this record made the listener retry for ever, so nothing after it was audited.
         Path directory = Files.createTempDirectory("lapse-audit-");
         RecordMetadata bad;
+        RecordMetadata unknownSchema;
+        RecordMetadata tombstone;
         AvroSerializer serializer = new AvroSerializer();
         serializer.configure(stack.serdeConfig(), false);
         try (KafkaProducer<String, Object> producer = new KafkaProducer<>(
                 Map.of("bootstrap.servers", stack.bootstrapServers()), new StringSerializer(), serializer)) {
-            bad = producer.send(new ProducerRecord<>(Topics.ACCESS_SUBMITTED.name(), "",
-                    Events.accessRequested(""))).get();
-            producer.send(new ProducerRecord<>(Topics.ACCESS_SUBMITTED.name(), bad.partition(), "empty-after",
+            String topic = Topics.ACCESS_SUBMITTED.name();
+            bad = producer.send(new ProducerRecord<>(topic, "", Events.accessRequested(""))).get();
+            // and after it, on the same partition, two more records nobody can read, then a good one
+            unknownSchema = sendRaw(topic, bad.partition(), "empty-after",
+                    WireFormat.frame(987_654, new byte[] {2, 'x'}));
+            tombstone = sendRaw(topic, bad.partition(), "empty-after", null);
+            producer.send(new ProducerRecord<>(topic, bad.partition(), "empty-after",
                     Events.accessRequested("empty-after"))).get();
         }
 
         try (ConfigurableApplicationContext app = start(directory)) {
             AuditLog log = app.getBean(AuditLog.class);
-            await().atMost(WAIT).untilAsserted(() -> assertThat(log.entries("empty-after")).hasSize(1));
+            await().atMost(WAIT).untilAsserted(() -> assertThat(log.entries("empty-after")).hasSize(3));
 
             List<AuditEntry> chain = SinkFixtures.chain(directory, bad.topic(), bad.partition());
             assertThat(chain).filteredOn(entry -> entry.offset() == bad.offset()).singleElement().satisfies(entry -> {
@@ -93,8 +101,26 @@ class AuditSinkIT {
                 assertThat(entry.key()).isEqualTo(new RecordBytes("", null));
                 assertThat(entry.requestId()).isNull();
             });
-            assertThat(log.entries("empty-after").get(0).offset()).isGreaterThan(bad.offset());
+            assertThat(chain).filteredOn(entry -> entry.offset() == unknownSchema.offset()).singleElement()
+                    .satisfies(entry -> {
+                        assertThat(entry.eventType()).isEqualTo(AuditEntry.UNREADABLE);
+                        assertThat(entry.schemaId()).isEqualTo(987_654);
+                        assertThat(entry.payloadJson()).contains("schema id 987654 cannot be used", "HTTP 404");
+                    });
+            assertThat(chain).filteredOn(entry -> entry.offset() == tombstone.offset()).singleElement()
+                    .satisfies(entry -> assertThat(entry.payloadJson()).isEqualTo(
+                            "{\"reason\":\"a tombstone: the record has no value\",\"valueBase64\":null}"));
+            assertThat(log.entries("empty-after")).extracting(AuditEntry::eventType)
+                    .containsExactly("Unreadable", "Unreadable", "AccessRequested");
             assertThat(log.verifyAll()).allMatch(Verification::isValid);
+        }
+    }
+
+    private static RecordMetadata sendRaw(String topic, int partition, String key, byte[] value) throws Exception {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                Map.of("bootstrap.servers", stack.bootstrapServers()), new StringSerializer(),
+                new ByteArraySerializer())) {
+            return producer.send(new ProducerRecord<>(topic, partition, key, value)).get();
         }
     }
 }
