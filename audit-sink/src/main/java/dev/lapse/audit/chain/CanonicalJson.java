@@ -19,9 +19,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Numbers must be integers without fraction or exponent. JCS writes other numbers as ECMAScript's shortest
  * round-trip form of a double, which Java 17 does not provide (its {@code Double.toString} is not shortest until
- * Java 19), and no RFC 8785 library on Maven Central is kept up well enough to trust every audit hash to. Lapse's
- * events carry no other numbers; a record that decodes to a float or a double becomes an
- * {@link AuditEntry#UNREPRESENTABLE} entry that says so, never a stall. Integers keep their exact digits, which is
+ * Java 19). Lapse's events carry no other numbers, so rather than trust every audit hash to a library (and its parser
+ * too, for verification) for values that never occur, a record that decodes to a float or a double becomes an
+ * {@link AuditEntry#UNREPRESENTABLE} entry that says so and keeps its bytes, never a stall. Integers keep their exact digits, which is
  * what JCS writes for magnitudes below 2^53; beyond that JCS would round them through a double, which an audit log
  * must not do.
  *

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.lapse.audit.chain.AuditEntry;
+import dev.lapse.audit.chain.CanonicalJson;
 import dev.lapse.audit.chain.RecordBytes;
 import dev.lapse.audit.chain.Verification;
 import dev.lapse.audit.log.AuditLog;
@@ -15,6 +16,10 @@ import dev.lapse.schemas.Topics;
 import dev.lapse.schemas.serde.AvroSerializer;
 import dev.lapse.schemas.serde.WireFormat;
 import dev.lapse.schemas.testing.TestStack;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +27,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -67,6 +73,18 @@ class AuditSinkIT {
             assertThat(entries).extracting(AuditEntry::eventType)
                     .containsExactlyInAnyOrder("AccessRequested", "Unreadable", "Unreadable", "AccessDenied");
             assertThat(log.verifyAll()).allMatch(Verification::isValid);
+
+            // and: the API serves the trail exactly as hashed, and the verification
+            String api = "http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port");
+            HttpClient http = HttpClient.newHttpClient();
+            HttpResponse<String> trail = http.send(HttpRequest.newBuilder(URI.create(api + "/v1/audit/requests/as-1"))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(trail.headers().firstValue("Content-Type")).hasValueSatisfying(
+                    type -> assertThat(type).startsWith("application/json"));
+            assertThat(trail.body()).isEqualTo(entries.stream().map(CanonicalJson::entry)
+                    .collect(Collectors.joining(",", "[", "]")));
+            assertThat(http.send(HttpRequest.newBuilder(URI.create(api + "/v1/audit/verify")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body()).startsWith("{\"valid\":true");
         }
     }
 
