@@ -39,6 +39,9 @@ public final class CanonicalJson {
     private static final Set<String> ENTRY_MEMBERS = new TreeSet<>(List.of("eventId", "eventType", "headers", "key",
             "offset", "partition", "payload", "requestId", "schemaId", "timestampMs", "topic"));
     private static final Set<String> HEADER_MEMBERS = Set.of("name", "value");
+    // The members of an entry before the audit kept headers and schema ids, to say so rather than only "wrong".
+    private static final Set<String> FIRST_FORMAT_MEMBERS = Set.of("eventId", "eventType", "key", "occurredAtMs",
+            "offset", "partition", "payload", "requestId", "timestampMs", "topic");
 
     private CanonicalJson() {}
 
@@ -94,6 +97,10 @@ public final class CanonicalJson {
      * present and no other, since a member nobody hashes would be one nobody can vouch for.
      */
     public static AuditEntry toEntry(Map<?, ?> members) {
+        if (members.keySet().equals(FIRST_FORMAT_MEMBERS)) {
+            throw new IllegalArgumentException("the entry was written by an older audit-sink, before entries held "
+                    + "headers and schema ids: move the directory aside, and the sink rebuilds it from offset 0");
+        }
         if (!members.keySet().equals(ENTRY_MEMBERS)) {
             throw new IllegalArgumentException(
                     "an entry has exactly the members " + ENTRY_MEMBERS + ", found " + members.keySet());

@@ -162,6 +162,17 @@ class CanonicalJsonTest {
     }
 
     @Test
+    void toEntry_whenWrittenInTheFirstFormat_saysSo() {
+        Map<?, ?> members = (Map<?, ?>) CanonicalJson.parse("{\"eventId\":\"e1\",\"eventType\":\"AccessGranted\","
+                + "\"key\":\"r1\",\"occurredAtMs\":1000,\"offset\":0,\"partition\":3,\"payload\":{},"
+                + "\"requestId\":\"r1\",\"timestampMs\":1001,\"topic\":\"lapse.access.granted\"}");
+
+        assertThatThrownBy(() -> CanonicalJson.toEntry(members))
+                .hasMessageContaining("written by an older audit-sink")
+                .hasMessageContaining("move the directory aside");
+    }
+
+    @Test
     void toEntry_whenMembersDiffer() {
         Map<Object, Object> members = new LinkedHashMap<>(
                 (Map<?, ?>) CanonicalJson.parse(CanonicalJson.entry(TestEntries.golden())));

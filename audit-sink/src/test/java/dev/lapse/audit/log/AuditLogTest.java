@@ -73,6 +73,18 @@ class AuditLogTest {
     }
 
     @Test
+    void open_whenAFileIsInTheFirstEntryFormat_refusesAndSaysWhatToDo() throws IOException {
+        Files.writeString(path(TOPIC, PARTITION), "{\"entry\":{\"eventId\":\"e1\",\"eventType\":\"AccessGranted\","
+                + "\"key\":\"r1\",\"occurredAtMs\":1000,\"offset\":0,\"partition\":3,\"payload\":{},"
+                + "\"requestId\":\"r1\",\"timestampMs\":1001,\"topic\":\"lapse.access.granted\"},"
+                + "\"hash\":\"" + "0".repeat(64) + "\",\"prev\":\"" + TestEntries.GENESIS_HASH + "\"}\n");
+
+        assertThatThrownBy(() -> AuditLog.open(directory))
+                .isInstanceOf(AuditLogCorruptedException.class)
+                .hasMessageContaining("line 1 cannot be read: the entry was written by an older audit-sink");
+    }
+
+    @Test
     void open_ignoresFilesThatAreNotChains() throws IOException {
         Files.writeString(directory.resolve("notes.txt"), "x");
         Files.writeString(directory.resolve("lapse.access.granted-3.jsonl.tampered"), "x");
