@@ -2,6 +2,7 @@ package dev.lapse.audit;
 
 import dev.lapse.audit.log.AuditLog;
 import java.io.IOException;
+import java.time.Clock;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -22,6 +23,11 @@ public class AuditSinkApplication {
     /** The application, configured from {@code audit-sink.yml}, so several services can share one JVM. */
     public static SpringApplicationBuilder builder() {
         return new SpringApplicationBuilder(AuditSinkApplication.class).properties("spring.config.name=" + NAME);
+    }
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
     }
 
     @Bean(destroyMethod = "close")

@@ -1,12 +1,14 @@
 package dev.lapse.audit.api;
 
-import dev.lapse.audit.chain.AuditEntry;
+import dev.lapse.audit.chain.CanonicalJson;
 import dev.lapse.audit.chain.Verification;
 import dev.lapse.audit.log.AuditLog;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
+import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
@@ -32,8 +34,10 @@ class AuditController {
         return answer;
     }
 
-    @GetMapping("/v1/audit/requests/{requestId}")
-    List<AuditEntry> request(@PathVariable String requestId) throws IOException {
-        return auditLog.entries(requestId);
+    /** The request's entries exactly as hashed (canonical JSON), in chain order and then offset order. */
+    @GetMapping(path = "/v1/audit/requests/{requestId}", produces = MediaType.APPLICATION_JSON_VALUE)
+    String request(@PathVariable String requestId) throws IOException {
+        return auditLog.entries(requestId).stream().map(CanonicalJson::entry)
+                .collect(Collectors.joining(",", "[", "]"));
     }
 }

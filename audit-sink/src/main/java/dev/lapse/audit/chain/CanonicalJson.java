@@ -16,21 +16,32 @@ import org.jspecify.annotations.Nullable;
  * U+1F600 sorts before U+FB33); no whitespace; in strings only {@code "} and {@code \} are escaped with a backslash,
  * controls below U+0020 as {@code \b \f \n \r \t} or else as lowercase {@code &#92;u00xx}, everything else as itself,
  * and the whole text encoded as UTF-8. Duplicate member names and unpaired surrogates are rejected, as JCS requires.
- * Numbers must be integers without fraction or exponent: events carry no others, and Java 17 has no shortest
- * round-trip formatting of doubles to match JCS with. Integers keep their exact digits, which is what JCS writes for
- * magnitudes below 2^53; beyond that JCS would round them through a double, which an audit log must not do.
  *
- * <p>An {@link AuditEntry} is one flat object: its fields under their record component names, {@code key} as
- * {@code null} when the record has none, and the payload as a nested object. For example (on one line):
+ * <p>Numbers must be integers without fraction or exponent. JCS writes other numbers as ECMAScript's shortest
+ * round-trip form of a double, which Java 17 does not provide (its {@code Double.toString} is not shortest until
+ * Java 19). Lapse's events carry no other numbers, so rather than trust every audit hash to a library (and its parser
+ * too, for verification) for values that never occur, a record that decodes to a float or a double becomes an
+ * {@link AuditEntry#UNREPRESENTABLE} entry that says so and keeps its bytes, never a stall. Integers keep their exact digits, which is
+ * what JCS writes for magnitudes below 2^53; beyond that JCS would round them through a double, which an audit log
+ * must not do.
+ *
+ * <p>An {@link AuditEntry} is one flat object: its fields under their record component names, absent values as
+ * {@code null}, the key and header values as {@link RecordBytes} objects, headers as a list of
+ * {@code {"name":...,"value":...}} and the payload as a nested value. For example (on one line):
  * <pre>{@code
- * {"eventId":"e1","eventType":"AccessGranted","key":"r1","occurredAtMs":1000,"offset":0,"partition":3,
- *  "payload":{"eventId":"e1","requestId":"r1"},"requestId":"r1","timestampMs":1001,"topic":"lapse.access.granted"}
+ * {"eventId":"e1","eventType":"AccessGranted","headers":[],"key":{"utf8":"r1"},"offset":0,"partition":3,
+ *  "payload":{"eventId":"e1","requestId":"r1"},"requestId":"r1","schemaId":7,"timestampMs":1001,
+ *  "topic":"lapse.access.granted"}
  * }</pre>
  */
 public final class CanonicalJson {
 
-    private static final Set<String> ENTRY_MEMBERS = new TreeSet<>(List.of("eventId", "eventType", "key",
-            "occurredAtMs", "offset", "partition", "payload", "requestId", "timestampMs", "topic"));
+    private static final Set<String> ENTRY_MEMBERS = new TreeSet<>(List.of("eventId", "eventType", "headers", "key",
+            "offset", "partition", "payload", "requestId", "schemaId", "timestampMs", "topic"));
+    private static final Set<String> HEADER_MEMBERS = Set.of("name", "value");
+    // The members of an entry before the audit kept headers and schema ids, to say so rather than only "wrong".
+    private static final Set<String> FIRST_FORMAT_MEMBERS = Set.of("eventId", "eventType", "key", "occurredAtMs",
+            "offset", "partition", "payload", "requestId", "timestampMs", "topic");
 
     private CanonicalJson() {}
 
@@ -66,11 +77,17 @@ public final class CanonicalJson {
         members.put("partition", entry.partition());
         members.put("offset", entry.offset());
         members.put("timestampMs", entry.timestampMs());
-        members.put("key", entry.key());
+        members.put("key", bytes(entry.key()));
+        members.put("headers", entry.headers().stream().map(header -> {
+            Map<String, @Nullable Object> object = new TreeMap<>();
+            object.put("name", header.name());
+            object.put("value", bytes(header.value()));
+            return object;
+        }).toList());
+        members.put("schemaId", entry.schemaId());
         members.put("eventType", entry.eventType());
         members.put("eventId", entry.eventId());
         members.put("requestId", entry.requestId());
-        members.put("occurredAtMs", entry.occurredAtMs());
         members.put("payload", new Canonical(entry.payloadJson()));
         return write(members);
     }
@@ -80,34 +97,56 @@ public final class CanonicalJson {
      * present and no other, since a member nobody hashes would be one nobody can vouch for.
      */
     public static AuditEntry toEntry(Map<?, ?> members) {
+        if (members.keySet().equals(FIRST_FORMAT_MEMBERS)) {
+            throw new IllegalArgumentException("the entry was written by an older audit-sink, before entries held "
+                    + "headers and schema ids: move the directory aside, and the sink rebuilds it from offset 0");
+        }
         if (!members.keySet().equals(ENTRY_MEMBERS)) {
             throw new IllegalArgumentException(
                     "an entry has exactly the members " + ENTRY_MEMBERS + ", found " + members.keySet());
-        }
-        if (!(members.get("payload") instanceof Map<?, ?> payload)) {
-            throw new IllegalArgumentException("payload must be a JSON object, found " + members.get("payload"));
         }
         long partition = integer(members, "partition");
         if (partition != (int) partition) {
             throw new IllegalArgumentException("partition out of range: " + partition);
         }
+        Integer schemaId = null;
+        if (members.get("schemaId") != null) {
+            long id = integer(members, "schemaId");
+            if (id != (int) id) {
+                throw new IllegalArgumentException("schemaId out of range: " + id);
+            }
+            schemaId = (int) id;
+        }
+        if (!(members.get("headers") instanceof List<?> headers)) {
+            throw new IllegalArgumentException("headers must be a JSON array, found " + members.get("headers"));
+        }
         return new AuditEntry(text(members, "topic"), (int) partition, integer(members, "offset"),
-                integer(members, "timestampMs"), members.get("key") == null ? null : text(members, "key"),
-                text(members, "eventType"), text(members, "eventId"), text(members, "requestId"),
-                integer(members, "occurredAtMs"), write(payload));
+                integer(members, "timestampMs"), toBytes("key", members.get("key")),
+                headers.stream().map(CanonicalJson::toHeader).toList(), schemaId, text(members, "eventType"),
+                optionalText(members, "eventId"), optionalText(members, "requestId"), write(members.get("payload")));
     }
 
-    /** The canonical form of a JSON object's text; named in the message when it is not one. */
-    static String canonicalObject(String name, String json) {
+    /** The canonical form of JSON text; named in the message when it is not JSON this class can write. */
+    static String canonicalValue(String name, String json) {
         try {
-            if (parse(json) instanceof Map<?, ?> object) {
-                return write(object);
-            }
+            return canonicalize(json);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(name + " is not valid JSON: " + e.getMessage(), e);
         }
-        String start = json.length() > 60 ? json.substring(0, 60) + "..." : json;
-        throw new IllegalArgumentException(name + " must be a JSON object, found: " + start);
+    }
+
+    /** The text with every unpaired surrogate replaced by U+FFFD, as a UTF-8 encoder would: for free-form text. */
+    static String wellFormed(String value) {
+        StringBuilder out = new StringBuilder(value.length());
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                out.append(c).append(value.charAt(++i));
+            } else {
+                out.append(Character.isSurrogate(c) ? '\ufffd' : c);
+            }
+        }
+        return out.toString();
     }
 
     /** Rejects a string with an unpaired surrogate: UTF-8 cannot encode it, so it would hash like another string. */
@@ -190,6 +229,40 @@ public final class CanonicalJson {
             return number.longValue();
         }
         throw new IllegalArgumentException(name + " must be an integer within a long, found " + members.get(name));
+    }
+
+    private static @Nullable String optionalText(Map<?, ?> members, String name) {
+        return members.get(name) == null ? null : text(members, name);
+    }
+
+    private static @Nullable Map<String, String> bytes(@Nullable RecordBytes bytes) {
+        if (bytes == null) {
+            return null;
+        }
+        return bytes.utf8() != null ? Map.of("utf8", bytes.utf8()) : Map.of("base64", String.valueOf(bytes.base64()));
+    }
+
+    private static @Nullable RecordBytes toBytes(String name, @Nullable Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof Map<?, ?> object && object.size() == 1) {
+            if (object.get("utf8") instanceof String utf8) {
+                return new RecordBytes(utf8, null);
+            }
+            if (object.get("base64") instanceof String base64) {
+                return new RecordBytes(null, base64);
+            }
+        }
+        throw new IllegalArgumentException(name + " must be null, {\"utf8\":...} or {\"base64\":...}, found " + value);
+    }
+
+    private static AuditHeader toHeader(@Nullable Object value) {
+        if (!(value instanceof Map<?, ?> header) || !header.keySet().equals(HEADER_MEMBERS)) {
+            throw new IllegalArgumentException("a header is an object with exactly the members name and value, found "
+                    + value);
+        }
+        return new AuditHeader(text(header, "name"), toBytes("a header value", header.get("value")));
     }
 
     /** JSON text already in canonical form, written as it is. */

@@ -29,11 +29,12 @@ import org.jspecify.annotations.Nullable;
  * {@code 3b32db1d4a3eb9df14dfcdc5f8a722ff4f6ac4e77909b15dc2e1e0dcbc097a89}. An entry at offset 0 whose canonical
  * JSON is
  * <pre>{@code
- * {"eventId":"e1","eventType":"AccessGranted","key":"r1","occurredAtMs":1000,"offset":0,"partition":3,
- *  "payload":{"eventId":"e1","requestId":"r1"},"requestId":"r1","timestampMs":1001,"topic":"lapse.access.granted"}
+ * {"eventId":"e1","eventType":"AccessGranted","headers":[],"key":{"utf8":"r1"},"offset":0,"partition":3,
+ *  "payload":{"eventId":"e1","requestId":"r1"},"requestId":"r1","schemaId":7,"timestampMs":1001,
+ *  "topic":"lapse.access.granted"}
  * }</pre>
- * (one line, 211 bytes) links as SHA-256 of 0x00, the 32 genesis bytes and those 211 bytes:
- * {@code 912d0d13281f738d778a6fb762ad0e0f223d00a419255bfbfbeb5d741e89a0cf}.
+ * (one line, 226 bytes) links as SHA-256 of 0x00, the 32 genesis bytes and those 226 bytes:
+ * {@code 4a1272f3c7b0d2cff98baeb3e78f07b385923ae4761126accc371234933cd200}.
  *
  * <h2>Order</h2>
  * Offsets must increase, with gaps allowed: transaction markers take offsets no record gets. An entry that repeats the

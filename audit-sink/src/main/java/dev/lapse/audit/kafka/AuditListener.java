@@ -4,16 +4,13 @@ import dev.lapse.audit.chain.AuditEntry;
 import dev.lapse.audit.chain.CanonicalJson;
 import dev.lapse.audit.chain.ChainId;
 import dev.lapse.audit.log.AuditLog;
-import dev.lapse.schemas.serde.AvroDeserializer;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.Base64;
 import java.util.Map;
 import java.util.OptionalLong;
-import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.SerializationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
@@ -21,22 +18,34 @@ import org.springframework.kafka.listener.ConsumerSeekAware;
 import org.springframework.stereotype.Component;
 
 /**
- * Appends every committed record of every Lapse topic (dead-letter topics too) to its partition's chain, in offset order. The chain
- * files are the state: on assignment each partition resumes right after the last offset on disk, so a restart
- * neither skips nor repeats a record, and a replay from offset 0 gives byte-identical hashes. Records are read
- * as raw bytes, so even an unreadable one is kept (Base64, with the reason) rather than lost.
+ * Appends every committed record of every Lapse topic (dead-letter topics too) to its partition's chain, in offset
+ * order. The chain files are the state: on assignment each partition resumes right after the last offset on disk, so
+ * a restart neither skips nor repeats a record, and a replay from offset 0 gives byte-identical files. Every record
+ * gets an entry ({@link RecordEntries}); the only failures are of the world, an unreachable registry or a failing
+ * disk, and then the record is retried until it can be audited ({@link AuditWaiting}), never skipped.
  */
 @Component
 class AuditListener implements ConsumerSeekAware {
 
+    /**
+     * Every Lapse topic and its dead-letter topic, but not a service's own state ({@code lapse.state.<service>.<name>},
+     * compacted topics that are not events). Java's lookahead is fine here: the classic consumer group protocol
+     * matches patterns in the client; KIP-848's broker-side RE2J matching would refuse it.
+     */
+    static final String TOPIC_PATTERN = "lapse\\.(?!state\\.).+";
+
     private static final Logger log = LoggerFactory.getLogger(AuditListener.class);
 
     private final AuditLog auditLog;
-    private final AvroDeserializer deserializer;
+    private final RecordEntries entries;
+    private final AuditWaiting waiting;
+    private final MeterRegistry meters;
 
-    AuditListener(AuditLog auditLog, AvroDeserializer auditDeserializer) {
+    AuditListener(AuditLog auditLog, RecordEntries entries, AuditWaiting waiting, MeterRegistry meters) {
         this.auditLog = auditLog;
-        this.deserializer = auditDeserializer;
+        this.entries = entries;
+        this.waiting = waiting;
+        this.meters = meters;
     }
 
     @Override
@@ -51,57 +60,33 @@ class AuditListener implements ConsumerSeekAware {
         });
     }
 
-    // Every Lapse topic, dead-letter topics included: a parked record is part of what happened.
-    @KafkaListener(id = "audit-sink", containerFactory = "auditContainerFactory", topicPattern = "lapse\\..+")
-    void onRecord(ConsumerRecord<String, byte[]> record) {
-        OptionalLong last = auditLog.lastOffset(new ChainId(record.topic(), record.partition()));
+    // The group is spring.kafka.consumer.group-id (audit-sink by default), so a second sink can replay on its own.
+    @KafkaListener(id = "audit-sink", idIsGroup = false, containerFactory = "auditContainerFactory",
+            topicPattern = TOPIC_PATTERN)
+    void onRecord(ConsumerRecord<byte[], byte[]> record) {
+        ChainId chain = new ChainId(record.topic(), record.partition());
+        String where = chain + "@" + record.offset();
+        OptionalLong last = auditLog.lastOffset(chain);
         if (last.isPresent() && last.getAsLong() >= record.offset()) {
-            return;
+            return; // a redelivery after a retry or a rebalance: already in the chain
         }
+        AuditEntry entry;
         try {
-            auditLog.append(entry(record));
+            entry = entries.entry(record);
+            auditLog.append(entry);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot append " + record.topic() + "-" + record.partition() + "@"
-                    + record.offset() + " to the audit log", e);
+            waiting.failed(where, e);
+            throw new UncheckedIOException("cannot append " + where + " to the audit log", e);
+        } catch (RuntimeException e) {
+            // An unreachable registry, or an unexpected failure: either way the record is retried, never skipped.
+            waiting.failed(where, e);
+            throw e;
         }
-    }
-
-    private AuditEntry entry(ConsumerRecord<String, byte[]> record) {
-        String key = record.key();
-        try {
-            Object value = deserializer.deserialize(record.topic(), record.value());
-            if (value instanceof GenericRecord event) {
-                return new AuditEntry(record.topic(), record.partition(), record.offset(), record.timestamp(), key,
-                        event.getSchema().getName(), field(event, "eventId", "-"), field(event, "requestId",
-                        key == null ? "-" : key), occurredAtMs(event, record.timestamp()), AvroJson.of(event));
-            }
-            return unreadable(record, value == null ? "tombstone" : "not an Avro record");
-        } catch (SerializationException e) {
-            log.warn("Auditing unreadable record {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
-                    e.getMessage());
-            return unreadable(record, e.getMessage());
+        waiting.succeeded(where);
+        if (entry.isReasoned()) {
+            meters.counter("lapse.audit.reasoned", "eventType", entry.eventType()).increment();
+            Object reason = ((Map<?, ?>) CanonicalJson.parse(entry.payloadJson())).get("reason");
+            log.warn("Audited {} as {}: {}", where, entry.eventType(), reason);
         }
-    }
-
-    private static AuditEntry unreadable(ConsumerRecord<String, byte[]> record, String reason) {
-        String bytes = record.value() == null ? "" : Base64.getEncoder().encodeToString(record.value());
-        String payload = CanonicalJson.write(Map.of("reason", reason, "valueBase64", bytes));
-        String key = record.key();
-        return new AuditEntry(record.topic(), record.partition(), record.offset(), record.timestamp(), key,
-                "Unreadable", record.topic() + "-" + record.partition() + "@" + record.offset(),
-                key == null || key.isBlank() ? "-" : key, record.timestamp(), payload);
-    }
-
-    private static String field(GenericRecord event, String name, String fallback) {
-        Object value = event.hasField(name) ? event.get(name) : null;
-        return value == null || value.toString().isBlank() ? fallback : value.toString();
-    }
-
-    private static long occurredAtMs(GenericRecord event, long fallback) {
-        Object value = event.hasField("occurredAt") ? event.get("occurredAt") : null;
-        if (value instanceof java.time.Instant instant) {
-            return instant.toEpochMilli();
-        }
-        return value instanceof Long millis ? millis : fallback;
     }
 }

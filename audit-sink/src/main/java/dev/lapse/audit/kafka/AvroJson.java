@@ -1,31 +1,120 @@
 package dev.lapse.audit.kafka;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import org.apache.avro.generic.GenericContainer;
-import org.apache.avro.io.JsonEncoder;
-import org.apache.avro.io.EncoderFactory;
-import org.apache.avro.specific.SpecificData;
-import org.apache.avro.specific.SpecificDatumWriter;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericFixed;
+import org.apache.avro.generic.IndexedRecord;
+import org.apache.avro.util.Utf8;
+import org.jspecify.annotations.Nullable;
 
-/** An Avro record as Avro's own JSON encoding: machine-readable, and the same bytes for the same record. */
+/**
+ * A datum decoded with its writer's schema as Avro's own JSON encoding (the one {@code JsonEncoder} writes), built as
+ * a tree that {@link dev.lapse.audit.chain.CanonicalJson} writes: records and maps as objects, arrays as arrays, enums
+ * as their symbol, a non-null union branch as {@code {"<branch name>": value}}, bytes and fixed as a string with one
+ * char per byte (U+0000..U+00FF), longs and ints as integers. Anyone with the writer's schema can turn it back into the
+ * Avro binary. Floats and doubles are refused with {@link UnrepresentableValueException}, which names the field.
+ */
 final class AvroJson {
+
+    private static final GenericData DATA = new GenericData();
 
     private AvroJson() {
     }
 
-    static String of(GenericContainer record) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+    /**
+     * The tree of a datum under its writer's schema.
+     *
+     * @throws UnrepresentableValueException if it holds a float or a double, which canonical JSON here cannot hold
+     * @throws UnreadableValueException if a string is not UTF-8, so the body does not match its schema
+     */
+    static @Nullable Object tree(Schema schema, @Nullable Object datum) {
+        return tree(schema, datum, "value");
+    }
+
+    private static @Nullable Object tree(Schema schema, @Nullable Object datum, String path) {
+        return switch (schema.getType()) {
+            case NULL -> null;
+            case BOOLEAN -> (Boolean) datum;
+            case INT -> (Integer) datum;
+            case LONG -> (Long) datum;
+            case FLOAT, DOUBLE -> throw new UnrepresentableValueException(path + " is a " + schema.getType().getName()
+                    + " (" + datum + "): the audit's canonical JSON holds integers only");
+            case STRING -> text((Utf8) datum, path);
+            case ENUM -> String.valueOf(datum);
+            case BYTES -> latin1(bytes((ByteBuffer) datum));
+            case FIXED -> latin1(((GenericFixed) datum).bytes());
+            case ARRAY -> {
+                List<@Nullable Object> items = new ArrayList<>();
+                int i = 0;
+                for (Object item : (Collection<?>) datum) {
+                    items.add(tree(schema.getElementType(), item, path + "[" + i++ + "]"));
+                }
+                yield items;
+            }
+            case MAP -> {
+                Map<String, @Nullable Object> members = new TreeMap<>();
+                for (Map.Entry<?, ?> member : ((Map<?, ?>) datum).entrySet()) {
+                    String name = text((Utf8) member.getKey(), path + " key");
+                    members.put(name, tree(schema.getValueType(), member.getValue(), path + "[\"" + name + "\"]"));
+                }
+                yield members;
+            }
+            case RECORD -> {
+                IndexedRecord record = (IndexedRecord) datum;
+                Map<String, @Nullable Object> members = new TreeMap<>();
+                for (Schema.Field field : schema.getFields()) {
+                    members.put(field.name(), tree(field.schema(), record.get(field.pos()), path(path, field.name())));
+                }
+                yield members;
+            }
+            case UNION -> {
+                Schema branch = schema.getTypes().get(DATA.resolveUnion(schema, datum));
+                if (branch.getType() == Schema.Type.NULL) {
+                    yield null;
+                }
+                String name = branch.getFullName(); // the type's name for primitives, the full name for named types
+                Map<String, @Nullable Object> wrapped = new TreeMap<>();
+                wrapped.put(name, tree(branch, datum, path + "<" + name + ">"));
+                yield wrapped;
+            }
+        };
+    }
+
+    private static String path(String parent, String field) {
+        return parent.equals("value") ? field : parent + "." + field;
+    }
+
+    // Strictly: bytes that are not UTF-8 would otherwise become U+FFFD, and two different records would look alike.
+    private static String text(Utf8 utf8, String path) {
         try {
-            JsonEncoder encoder = EncoderFactory.get().jsonEncoder(record.getSchema(), out);
-            new SpecificDatumWriter<Object>(record.getSchema(), SpecificData.getForSchema(record.getSchema()))
-                    .write(record, encoder);
-            encoder.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot encode " + record.getSchema().getFullName() + " as JSON", e);
+            CharBuffer chars = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(utf8.getBytes(), 0, utf8.getByteLength()));
+            return chars.toString();
+        } catch (CharacterCodingException e) {
+            throw new UnreadableValueException("the Avro body does not match its schema: " + path
+                    + " is a string whose bytes are not UTF-8", null);
         }
-        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] bytes(ByteBuffer buffer) {
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.duplicate().get(bytes);
+        return bytes;
+    }
+
+    private static String latin1(byte[] bytes) {
+        return new String(bytes, StandardCharsets.ISO_8859_1);
     }
 }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -67,12 +68,20 @@ public final class AuditLog implements Closeable {
      *
      * @throws dev.lapse.audit.chain.DuplicateEntryException if the entry repeats its chain's head: skip it
      * @throws IllegalArgumentException if the entry's offset does not come after its chain's head
+     * @throws IOException if the disk fails; the next append of that chain reopens its file and may be retried
      */
     public synchronized ChainLink append(AuditEntry entry) throws IOException {
         if (closed) {
             throw new IllegalStateException("the audit log in " + directory + " is closed");
         }
         AuditLogFile file = files.get(entry.chainId());
+        if (file != null && !file.isUsable()) {
+            // A write failed (a full or failing disk) and may have left a partial line. Reopening cuts it off and
+            // replays the file, so a retry of the same record continues the chain exactly where it stood.
+            files.remove(entry.chainId());
+            file.close();
+            file = null;
+        }
         if (file == null) {
             file = AuditLogFile.open(directory, entry.topic(), entry.partition());
             files.put(entry.chainId(), file);
@@ -88,9 +97,14 @@ public final class AuditLog implements Closeable {
     }
 
     /** The offset of the last entry of a chain, empty when the chain has none: a consumer resumes after it. */
-    public synchronized java.util.OptionalLong lastOffset(ChainId chain) {
+    public synchronized OptionalLong lastOffset(ChainId chain) {
         AuditLogFile file = files.get(chain);
-        return file == null ? java.util.OptionalLong.empty() : file.lastOffset();
+        return file == null ? OptionalLong.empty() : file.lastOffset();
+    }
+
+    // only for testing
+    synchronized AuditLogFile fileOf(ChainId chain) {
+        return files.get(chain);
     }
 
     /** The head hash of every chain, in chain order. */
@@ -132,7 +146,7 @@ public final class AuditLog implements Closeable {
         for (ChainId id : ChainFiles.list(directory)) {
             Path path = directory.resolve(ChainFiles.fileName(id));
             Verification result = ChainFiles.replay(path, id, link -> {
-                if (link.entry().requestId().equals(requestId)) {
+                if (requestId.equals(link.entry().requestId())) {
                     found.add(link.entry());
                 }
             });

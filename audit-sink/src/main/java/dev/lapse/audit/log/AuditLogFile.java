@@ -139,6 +139,11 @@ public final class AuditLogFile implements Closeable {
         return chain.lastOffset();
     }
 
+    /** False once closed or after a failed write; such a file must be reopened to be appended to. */
+    synchronized boolean isUsable() {
+        return unusable == null;
+    }
+
     /** How many bytes of a torn last line opening cut off; 0 when the file ended cleanly. */
     public long truncatedBytes() {
         return truncatedBytes;

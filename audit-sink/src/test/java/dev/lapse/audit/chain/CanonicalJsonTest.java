@@ -35,17 +35,26 @@ class CanonicalJsonTest {
     }
 
     @Test
-    void entry_writesNullKeyUnicodeAndEscapes() {
-        AuditEntry entry = new AuditEntry("lapse.access.requested", 0, 7, -1, null, "AccessRequested",
-                "\u00e9vt-\ud83d\ude00", "req\t\"2\"", -5,
+    void entry_ofAnUnreadableRecord_matchesGoldenForm() {
+        assertThat(CanonicalJson.entry(TestEntries.goldenUnreadable()))
+                .isEqualTo(TestEntries.resource("golden-unreadable.canonical.json"));
+    }
+
+    @Test
+    void entry_writesNullsUnicodeAndEscapes() {
+        AuditEntry entry = new AuditEntry("lapse.access.requested", 0, 7, -1, null,
+                List.of(new AuditHeader("h\t1", new RecordBytes("\u00e9", null))), null, "AccessRequested",
+                "\u00e9vt-\ud83d\ude00", "req\t\"2\"",
                 "{\"note\":\"line\\u2028sep \\u0007 bell \\/ slash \u00f6\",\"zero\":-0,"
                         + "\"big\":12345678901234567890,\"nested\":{\"b\":[],\"a\":{}}}");
 
         assertThat(CanonicalJson.entry(entry)).isEqualTo("{\"eventId\":\"\u00e9vt-\ud83d\ude00\","
-                + "\"eventType\":\"AccessRequested\",\"key\":null,\"occurredAtMs\":-5,\"offset\":7,\"partition\":0,"
+                + "\"eventType\":\"AccessRequested\",\"headers\":[{\"name\":\"h\\t1\",\"value\":{\"utf8\":\"\u00e9\"}}],"
+                + "\"key\":null,\"offset\":7,\"partition\":0,"
                 + "\"payload\":{\"big\":12345678901234567890,\"nested\":{\"a\":{},\"b\":[]},"
                 + "\"note\":\"line\u2028sep \\u0007 bell / slash \u00f6\",\"zero\":0},"
-                + "\"requestId\":\"req\\t\\\"2\\\"\",\"timestampMs\":-1,\"topic\":\"lapse.access.requested\"}");
+                + "\"requestId\":\"req\\t\\\"2\\\"\",\"schemaId\":null,\"timestampMs\":-1,"
+                + "\"topic\":\"lapse.access.requested\"}");
     }
 
     @Test
@@ -126,10 +135,41 @@ class CanonicalJsonTest {
 
     @Test
     void toEntry_readsBackWhatEntryWrote() {
-        AuditEntry golden = TestEntries.golden();
+        for (AuditEntry entry : List.of(TestEntries.golden(), TestEntries.goldenUnreadable())) {
+            assertThat(CanonicalJson.toEntry((Map<?, ?>) CanonicalJson.parse(CanonicalJson.entry(entry))))
+                    .isEqualTo(entry);
+        }
+    }
 
-        assertThat(CanonicalJson.toEntry((Map<?, ?>) CanonicalJson.parse(CanonicalJson.entry(golden))))
-                .isEqualTo(golden);
+    @Test
+    void toEntry_whenAHeaderHasOtherMembers() {
+        Map<Object, Object> members = new LinkedHashMap<>(
+                (Map<?, ?>) CanonicalJson.parse(CanonicalJson.entry(TestEntries.goldenUnreadable())));
+        members.put("headers", List.of(Map.of("name", "h", "value", Map.of("utf8", "v"), "extra", true)));
+
+        assertThatThrownBy(() -> CanonicalJson.toEntry(members))
+                .hasMessageStartingWith("a header is an object with exactly the members name and value");
+    }
+
+    @Test
+    void toEntry_whenKeyIsNotRecordBytes() {
+        Map<Object, Object> members = new LinkedHashMap<>(
+                (Map<?, ?>) CanonicalJson.parse(CanonicalJson.entry(TestEntries.golden())));
+        members.put("key", "req-0001");
+
+        assertThatThrownBy(() -> CanonicalJson.toEntry(members))
+                .hasMessage("key must be null, {\"utf8\":...} or {\"base64\":...}, found req-0001");
+    }
+
+    @Test
+    void toEntry_whenWrittenInTheFirstFormat_saysSo() {
+        Map<?, ?> members = (Map<?, ?>) CanonicalJson.parse("{\"eventId\":\"e1\",\"eventType\":\"AccessGranted\","
+                + "\"key\":\"r1\",\"occurredAtMs\":1000,\"offset\":0,\"partition\":3,\"payload\":{},"
+                + "\"requestId\":\"r1\",\"timestampMs\":1001,\"topic\":\"lapse.access.granted\"}");
+
+        assertThatThrownBy(() -> CanonicalJson.toEntry(members))
+                .hasMessageContaining("written by an older audit-sink")
+                .hasMessageContaining("move the directory aside");
     }
 
     @Test

@@ -43,12 +43,23 @@ class HashChainTest {
     }
 
     @Test
-    void linkHash_matchesTheWorkedExampleInTheJavadoc() {
-        AuditEntry entry = new AuditEntry(TOPIC, 3, 0, 1001, "r1", "AccessGranted", "e1", "r1", 1000,
-                "{\"eventId\":\"e1\",\"requestId\":\"r1\"}");
+    void append_ofGoldenUnreadableEntry_givesPinnedHash() {
+        AuditEntry entry = TestEntries.goldenUnreadable();
 
+        ChainLink link = HashChain.genesis(entry.topic(), entry.partition()).append(entry);
+
+        assertThat(link.previousHash()).isEqualTo(TestEntries.DLT_GENESIS_HASH);
+        assertThat(link.hash()).isEqualTo(TestEntries.GOLDEN_UNREADABLE_LINK_HASH);
+    }
+
+    @Test
+    void linkHash_matchesTheWorkedExampleInTheJavadoc() {
+        AuditEntry entry = new AuditEntry(TOPIC, 3, 0, 1001, TestEntries.text("r1"), List.of(), 7, "AccessGranted",
+                "e1", "r1", "{\"eventId\":\"e1\",\"requestId\":\"r1\"}");
+
+        assertThat(CanonicalJson.entry(entry)).hasSize(226);
         assertThat(HashChain.linkHash(HashChain.genesisHash(TOPIC, 3), entry))
-                .isEqualTo("912d0d13281f738d778a6fb762ad0e0f223d00a419255bfbfbeb5d741e89a0cf");
+                .isEqualTo("4a1272f3c7b0d2cff98baeb3e78f07b385923ae4761126accc371234933cd200");
     }
 
     @Test

@@ -9,6 +9,7 @@ import dev.lapse.audit.chain.AuditEntry;
 import dev.lapse.audit.chain.ChainId;
 import dev.lapse.audit.chain.ChainLink;
 import dev.lapse.audit.chain.DuplicateEntryException;
+import dev.lapse.audit.chain.HashChain;
 import dev.lapse.audit.chain.TestEntries;
 import dev.lapse.audit.chain.Verification;
 import java.io.IOException;
@@ -72,6 +73,18 @@ class AuditLogTest {
     }
 
     @Test
+    void open_whenAFileIsInTheFirstEntryFormat_refusesAndSaysWhatToDo() throws IOException {
+        Files.writeString(path(TOPIC, PARTITION), "{\"entry\":{\"eventId\":\"e1\",\"eventType\":\"AccessGranted\","
+                + "\"key\":\"r1\",\"occurredAtMs\":1000,\"offset\":0,\"partition\":3,\"payload\":{},"
+                + "\"requestId\":\"r1\",\"timestampMs\":1001,\"topic\":\"lapse.access.granted\"},"
+                + "\"hash\":\"" + "0".repeat(64) + "\",\"prev\":\"" + TestEntries.GENESIS_HASH + "\"}\n");
+
+        assertThatThrownBy(() -> AuditLog.open(directory))
+                .isInstanceOf(AuditLogCorruptedException.class)
+                .hasMessageContaining("line 1 cannot be read: the entry was written by an older audit-sink");
+    }
+
+    @Test
     void open_ignoresFilesThatAreNotChains() throws IOException {
         Files.writeString(directory.resolve("notes.txt"), "x");
         Files.writeString(directory.resolve("lapse.access.granted-3.jsonl.tampered"), "x");
@@ -92,6 +105,22 @@ class AuditLogTest {
                     .hasMessageContaining("does not come after offset 9");
         }
         assertThat(LogFiles.lines(path(TOPIC, 3))).hasSize(4);
+    }
+
+    @Test
+    void append_afterAFailedWrite_reopensTheFileAndContinuesTheChain() throws IOException {
+        try (AuditLog log = AuditLog.open(directory)) {
+            log.append(TestEntries.entry(0, "r"));
+            // A failed write leaves the file unusable until reopened, as closing it does.
+            log.fileOf(new ChainId(TOPIC, PARTITION)).close();
+
+            ChainLink next = log.append(TestEntries.entry(1, "r"));
+
+            assertThat(next.previousHash()).isEqualTo(
+                    HashChain.linkHash(TestEntries.GENESIS_HASH, TestEntries.entry(0, "r")));
+            assertThat(log.verifyAll()).singleElement().matches(Verification::isValid);
+        }
+        assertThat(LogFiles.lines(path(TOPIC, PARTITION))).hasSize(2);
     }
 
     @Test

@@ -43,10 +43,10 @@ class AuditLogVerifyAllTest {
             LogFiles.editLine(path(TOPIC, 3), 2, line -> line.replace("\"SELECT\"", "\"SELECt\""));
 
             ChainLink original = granted.get(2);
-            AuditEntry tampered = new AuditEntry(original.entry().topic(), 3, original.entry().offset(),
-                    original.entry().timestampMs(), original.entry().key(), original.entry().eventType(),
-                    original.entry().eventId(), original.entry().requestId(), original.entry().occurredAtMs(),
-                    original.entry().payloadJson().replace("SELECT", "SELECt"));
+            AuditEntry o = original.entry();
+            AuditEntry tampered = new AuditEntry(o.topic(), 3, o.offset(), o.timestampMs(), o.key(), o.headers(),
+                    o.schemaId(), o.eventType(), o.eventId(), o.requestId(),
+                    o.payloadJson().replace("SELECT", "SELECt"));
             assertThat(log.verifyAll().get(1)).isEqualTo(new Verification.Broken(TOPIC, 3, 5,
                     "offset 5 of lapse.access.granted-3 does not match its hash (its entry or hash was changed): "
                             + "hash expected " + HashChain.linkHash(original.previousHash(), tampered)
