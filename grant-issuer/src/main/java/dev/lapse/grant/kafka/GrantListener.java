@@ -10,9 +10,12 @@ import dev.lapse.grant.GrantIssuerApplication;
 import dev.lapse.grant.issue.Grant;
 import dev.lapse.schemas.EventIds;
 import dev.lapse.schemas.Topics;
+import dev.lapse.schemas.kafka.EventDecoder;
+import dev.lapse.schemas.kafka.RawRecordConsumers;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
@@ -32,14 +35,18 @@ class GrantListener {
 
     private final KafkaTemplate<String, Object> kafka;
     private final Clock clock;
+    private final EventDecoder decoder;
 
-    GrantListener(KafkaTemplate<String, Object> kafka, Clock clock) {
+    GrantListener(KafkaTemplate<String, Object> kafka, Clock clock, EventDecoder decoder) {
         this.kafka = kafka;
         this.clock = clock;
+        this.decoder = decoder;
     }
 
-    @KafkaListener(id = "grant-approvals", topics = "lapse.access.approved")
-    void onApproved(AccessApproved approved) {
+    @KafkaListener(id = "grant-approvals", topics = "lapse.access.approved",
+            containerFactory = RawRecordConsumers.CONTAINER_FACTORY)
+    void onApproved(ConsumerRecord<String, byte[]> record) {
+        AccessApproved approved = decoder.decode(record, AccessApproved.class);
         Grant grant = Grant.issue(approved.getRequestId(), Duration.ofMillis(approved.getApprovedDurationMs()),
                 clock.instant());
         kafka.send(Topics.ACCESS_GRANTED.name(), grant.requestId(), AccessGranted.newBuilder()
@@ -57,8 +64,10 @@ class GrantListener {
         log.info("Grant {} for request {} issued until {}", grant.grantId(), grant.requestId(), grant.expiresAt());
     }
 
-    @KafkaListener(id = "grant-expiries", topics = "lapse.access.expired")
-    void onExpired(AccessExpired expired) {
+    @KafkaListener(id = "grant-expiries", topics = "lapse.access.expired",
+            containerFactory = RawRecordConsumers.CONTAINER_FACTORY)
+    void onExpired(ConsumerRecord<String, byte[]> record) {
+        AccessExpired expired = decoder.decode(record, AccessExpired.class);
         kafka.send(Topics.ACCESS_WITHDRAWN.name(), expired.getRequestId(), AccessWithdrawn.newBuilder()
                 .setEventId(EventIds.once("withdrawn", expired.getRequestId()))
                 .setRequestId(expired.getRequestId())

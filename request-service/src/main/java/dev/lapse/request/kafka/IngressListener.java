@@ -4,8 +4,8 @@ import dev.lapse.event.AccessRequested;
 import dev.lapse.request.submission.Submission;
 import dev.lapse.request.submission.SubmissionValidator;
 import dev.lapse.schemas.Topics;
-import dev.lapse.schemas.kafka.RejectedRecordException;
-import dev.lapse.schemas.serde.AvroDeserializer;
+import dev.lapse.schemas.kafka.EventDecoder;
+import dev.lapse.schemas.kafka.RawRecordConsumers;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
@@ -17,32 +17,28 @@ import org.springframework.stereotype.Component;
 /**
  * The ingress for other systems: reads the raw bytes of each submission (so a bad record is parked exactly as it
  * arrived), decodes and validates it like a REST request, and republishes it as a validated request in the same
- * transaction. Unreadable or invalid records go to the dead-letter topic with their reason.
+ * transaction. Unreadable or invalid records go to the dead-letter topic with their reason; while the registry is
+ * unreachable, the record waits.
  */
 @Component
 class IngressListener {
 
     private static final Logger log = LoggerFactory.getLogger(IngressListener.class);
 
-    private final AvroDeserializer deserializer;
+    private final EventDecoder decoder;
     private final SubmissionValidator validator;
     private final KafkaTemplate<String, Object> kafka;
 
-    IngressListener(AvroDeserializer ingressDeserializer, SubmissionValidator validator,
-            KafkaTemplate<String, Object> kafka) {
-        this.deserializer = ingressDeserializer;
+    IngressListener(EventDecoder decoder, SubmissionValidator validator, KafkaTemplate<String, Object> kafka) {
+        this.decoder = decoder;
         this.validator = validator;
         this.kafka = kafka;
     }
 
     @KafkaListener(id = "request-ingress", topics = "lapse.access.submitted",
-            containerFactory = "ingressContainerFactory")
+            containerFactory = RawRecordConsumers.CONTAINER_FACTORY)
     void onSubmitted(ConsumerRecord<String, byte[]> record) {
-        Object value = deserializer.deserialize(record.topic(), record.value());
-        if (!(value instanceof AccessRequested submitted)) {
-            throw new RejectedRecordException("expected an AccessRequested on " + record.topic() + ", got "
-                    + (value == null ? "a tombstone" : value.getClass().getSimpleName()), List.of());
-        }
+        AccessRequested submitted = decoder.decode(record, AccessRequested.class);
         Submission submission = AvroMapping.submission(submitted);
         List<String> violations = validator.violations(submission);
         if (submission.requestId() == null || !submission.requestId().equals(record.key())) {

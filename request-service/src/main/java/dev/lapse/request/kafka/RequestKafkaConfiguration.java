@@ -9,9 +9,11 @@ import dev.lapse.request.timeline.TimelineBook;
 import dev.lapse.schemas.Topics;
 import dev.lapse.schemas.kafka.DeadLetterRouting;
 import dev.lapse.schemas.kafka.RawRecordConsumers;
-import dev.lapse.schemas.serde.AvroDeserializer;
+import dev.lapse.schemas.kafka.RetryPolicy;
 import java.time.Clock;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.kafka.autoconfigure.ConcurrentKafkaListenerContainerFactoryConfigurer;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
@@ -19,11 +21,12 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.kafka.listener.AfterRollbackProcessor;
 
 /** Wires request-service's Kafka edge: the ingress, the timeline feed, and rejections of bad submissions. */
 @Configuration(proxyBeanMethods = false)
 class RequestKafkaConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(RequestKafkaConfiguration.class);
 
     @Bean
     SubmissionValidator submissionValidator(RequestProperties properties) {
@@ -35,15 +38,10 @@ class RequestKafkaConfiguration {
         return new TimelineBook();
     }
 
+    /** Tells the requester why, when a parked ingress submission named one (AccessRejected). */
     @Bean
-    AvroDeserializer ingressDeserializer(KafkaProperties kafka) {
-        return RawRecordConsumers.avroDeserializer(kafka.buildConsumerProperties());
-    }
-
-    /** Parks bad submissions and, when the submission named its requester, tells them why (AccessRejected). */
-    @Bean
-    AfterRollbackProcessor<Object, Object> afterRollbackProcessor(KafkaTemplate<Object, Object> template, Clock clock) {
-        return DeadLetterRouting.afterRollbackProcessor(template, (record, exception) -> {
+    DeadLetterRouting.AfterParking rejectToRequester(KafkaTemplate<Object, Object> template, Clock clock) {
+        return (record, exception) -> {
             for (Throwable cause = exception; cause != null; cause = cause.getCause()) {
                 if (cause instanceof IngressRejection rejection && rejection.requestId() != null
                         && rejection.requesterId() != null) {
@@ -60,29 +58,25 @@ class RequestKafkaConfiguration {
                     return;
                 }
             }
-        });
+        };
     }
 
-    /** The ingress reads raw bytes: decoding happens in the listener so a bad record is parked byte for byte. */
+    /**
+     * The timeline is a read model: it reads raw bytes outside transactions, waits while something is down like
+     * every listener, and only logs a record it cannot read, since that record's owner parks it.
+     */
     @Bean
-    ConcurrentKafkaListenerContainerFactory<Object, Object> ingressContainerFactory(
-            ConcurrentKafkaListenerContainerFactoryConfigurer configurer, KafkaProperties kafka) {
+    ConcurrentKafkaListenerContainerFactory<Object, Object> timelineContainerFactory(
+            ConcurrentKafkaListenerContainerFactoryConfigurer configurer, KafkaProperties kafka, RetryPolicy retries) {
         ConcurrentKafkaListenerContainerFactory<Object, Object> factory = new ConcurrentKafkaListenerContainerFactory<>();
-        // The configurer takes Object-typed factories; the listener's signature states the real types.
         @SuppressWarnings({"unchecked", "rawtypes"})
         ConsumerFactory<Object, Object> consumers =
                 (ConsumerFactory) RawRecordConsumers.consumerFactory(kafka.buildConsumerProperties());
         configurer.configure(factory, consumers);
-        return factory;
-    }
-
-    /** The timeline only reads; it needs no transaction, and commits nothing that matters (its group is its own). */
-    @Bean
-    ConcurrentKafkaListenerContainerFactory<Object, Object> timelineContainerFactory(
-            ConcurrentKafkaListenerContainerFactoryConfigurer configurer, ConsumerFactory<Object, Object> consumers) {
-        ConcurrentKafkaListenerContainerFactory<Object, Object> factory = new ConcurrentKafkaListenerContainerFactory<>();
-        configurer.configure(factory, consumers);
         factory.getContainerProperties().setKafkaAwareTransactionManager(null);
+        factory.setCommonErrorHandler(retries.errorHandler((record, exception) -> log.warn(
+                "Timeline skips {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
+                DeadLetterRouting.reason(exception))));
         return factory;
     }
 }

@@ -1,6 +1,7 @@
 package dev.lapse.request.kafka;
 
 import dev.lapse.request.timeline.TimelineBook;
+import dev.lapse.schemas.kafka.EventDecoder;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
@@ -14,9 +15,11 @@ import org.springframework.stereotype.Component;
 class TimelineListener {
 
     private final TimelineBook book;
+    private final EventDecoder decoder;
 
-    TimelineListener(TimelineBook book) {
+    TimelineListener(TimelineBook book, EventDecoder decoder) {
         this.book = book;
+        this.decoder = decoder;
     }
 
     @KafkaListener(id = "request-timeline", groupId = "request-service-timeline-${random.uuid}",
@@ -24,7 +27,10 @@ class TimelineListener {
                 "lapse.approval.votes", "lapse.access.approved", "lapse.access.denied", "lapse.access.granted",
                 "lapse.revocation.requested", "lapse.access.expired", "lapse.access.withdrawn"},
             containerFactory = "timelineContainerFactory")
-    void onEvent(ConsumerRecord<String, Object> record) {
-        AvroMapping.timelineEvent(record.value()).ifPresent(book::apply);
+    void onEvent(ConsumerRecord<String, byte[]> record) {
+        if (record.value() == null) {
+            return;
+        }
+        AvroMapping.timelineEvent(decoder.decode(record, Object.class)).ifPresent(book::apply);
     }
 }
