@@ -61,6 +61,12 @@ class RequestKafkaConfiguration {
         };
     }
 
+    /** REST writes: idempotent, not transactional, and bounded in time so a caller gets a quick 503. */
+    @Bean(destroyMethod = "close")
+    RestProducer restProducer(KafkaProperties kafka, RequestProperties properties) {
+        return new RestProducer(kafka.buildProducerProperties(), properties.restWrite());
+    }
+
     /**
      * The timeline is a read model: it reads raw bytes outside transactions, waits while something is down like
      * every listener, and only logs a record it cannot read, since that record's owner parks it.

@@ -9,28 +9,30 @@ import dev.lapse.schemas.Topics;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.UUID;
-import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 
-/** Publishes what people submit over REST, each in a Kafka transaction of its own. */
+/**
+ * Publishes what people submit over REST, each record acknowledged before the caller is answered; a write that
+ * cannot be made now throws {@link WriteUnavailableException} within seconds (503).
+ */
 @Component
 public class RequestPublisher {
 
-    private final KafkaTemplate<String, Object> kafka;
+    private final RestProducer kafka;
     private final Clock clock;
 
-    RequestPublisher(KafkaTemplate<String, Object> kafka, Clock clock) {
+    RequestPublisher(RestProducer kafka, Clock clock) {
         this.kafka = kafka;
         this.clock = clock;
     }
 
-    /** Publishes a validated request and returns its id and time once Kafka has committed it. */
+    /** Publishes a validated request and returns its id and time once Kafka has acknowledged it. */
     public Accepted submit(Submission submission) {
         String requestId = submission.requestId() != null ? submission.requestId() : UUID.randomUUID().toString();
         Instant at = clock.instant();
         AccessRequested event = AvroMapping.accessRequested(submission, requestId, at,
                 new Actor(ActorKind.USER, submission.requesterId()));
-        kafka.executeInTransaction(template -> template.send(Topics.ACCESS_REQUESTED.name(), requestId, event));
+        kafka.send(Topics.ACCESS_REQUESTED.name(), requestId, event);
         return new Accepted(requestId, at);
     }
 
@@ -44,7 +46,7 @@ public class RequestPublisher {
                 .setCausedBy(new Actor(ActorKind.USER, by))
                 .setReason(reason)
                 .build();
-        kafka.executeInTransaction(template -> template.send(Topics.REVOCATION_REQUESTED.name(), requestId, event));
+        kafka.send(Topics.REVOCATION_REQUESTED.name(), requestId, event);
     }
 
     /** A request Kafka has accepted. */
