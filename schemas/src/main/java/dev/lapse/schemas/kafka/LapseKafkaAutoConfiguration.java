@@ -10,10 +10,12 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.kafka.autoconfigure.ConcurrentKafkaListenerContainerFactoryConfigurer;
+import org.springframework.boot.kafka.autoconfigure.DefaultKafkaProducerFactoryCustomizer;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.AfterRollbackProcessor;
@@ -23,7 +25,8 @@ import org.springframework.util.ClassUtils;
  * What every Lapse service gets by depending on {@code schemas}: the contract's topics declared at start-up; records
  * at fault parked in dead-letter topics and every other failure retried while its partition waits
  * ({@link RetryPolicy}), reported once per change of state ({@link PartitionWaits}); the raw-record listener
- * factory and {@link EventDecoder}. A service that must do more when it parks a record
+ * factory and {@link EventDecoder}; transactional ids from a bounded pool, all fenced at start
+ * ({@link TransactionFencing}). A service that must do more when it parks a record
  * declares a {@link DeadLetterRouting.AfterParking} bean.
  */
 @AutoConfiguration(afterName = "org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration")
@@ -84,5 +87,18 @@ public class LapseKafkaAutoConfiguration {
                 (ConsumerFactory) RawRecordConsumers.consumerFactory(kafka.buildConsumerProperties());
         configurer.configure(factory, consumers);
         return factory;
+    }
+
+    @Bean
+    DefaultKafkaProducerFactoryCustomizer lapseTransactionIdPool(LapseKafkaProperties properties) {
+        return factory -> factory.setTransactionIdSuffixStrategy(
+                TransactionFencing.suffixStrategy(properties.transactionIdPoolSize()));
+    }
+
+    @Bean
+    @ConditionalOnBean(DefaultKafkaProducerFactory.class)
+    TransactionFencing lapseTransactionFencing(DefaultKafkaProducerFactory<?, ?> producers,
+            LapseKafkaProperties properties) {
+        return new TransactionFencing(producers, properties.transactionIdPoolSize());
     }
 }
