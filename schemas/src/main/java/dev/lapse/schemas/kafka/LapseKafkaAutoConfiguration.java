@@ -3,6 +3,7 @@ package dev.lapse.schemas.kafka;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
+import java.util.Objects;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -13,6 +14,7 @@ import org.springframework.boot.kafka.autoconfigure.ConcurrentKafkaListenerConta
 import org.springframework.boot.kafka.autoconfigure.DefaultKafkaProducerFactoryCustomizer;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
@@ -26,7 +28,7 @@ import org.springframework.util.ClassUtils;
  * at fault parked in dead-letter topics and every other failure retried while its partition waits
  * ({@link RetryPolicy}), reported once per change of state ({@link PartitionWaits}); the raw-record listener
  * factory and {@link EventDecoder}; transactional ids from a bounded pool, all fenced at start
- * ({@link TransactionFencing}). A service that must do more when it parks a record
+ * ({@link TransactionFencing}); and {@link DeadLetterRedrive}. A service that must do more when it parks a record
  * declares a {@link DeadLetterRouting.AfterParking} bean.
  */
 @AutoConfiguration(afterName = "org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration")
@@ -100,5 +102,15 @@ public class LapseKafkaAutoConfiguration {
     TransactionFencing lapseTransactionFencing(DefaultKafkaProducerFactory<?, ?> producers,
             LapseKafkaProperties properties) {
         return new TransactionFencing(producers, properties.transactionIdPoolSize());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    DeadLetterRedrive lapseDeadLetterRedrive(KafkaProperties kafka, Environment environment) {
+        String prefix = kafka.getProducer().getTransactionIdPrefix();
+        String groupId = Objects.requireNonNullElse(kafka.getConsumer().getGroupId(),
+                environment.getProperty("spring.application.name", "lapse"));
+        return new DeadLetterRedrive(kafka.buildConsumerProperties(), kafka.buildProducerProperties(), groupId,
+                (prefix != null ? prefix : groupId + "-") + "redrive");
     }
 }

@@ -6,6 +6,7 @@ import dev.lapse.schemas.Topic;
 import dev.lapse.schemas.Topics;
 import dev.lapse.schemas.serde.AvroDeserializer;
 import dev.lapse.schemas.serde.AvroSerializer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -114,8 +115,15 @@ public final class TestStack {
 
     /** Publishes raw bytes, for poison records. */
     public void sendRaw(String topic, String key, byte[] value) {
+        sendRaw(topic, key, value, Map.of());
+    }
+
+    /** Publishes raw bytes with headers (UTF-8 values), for example a record as a dead-letter topic holds it. */
+    public void sendRaw(String topic, String key, byte[] value, Map<String, String> headers) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, value);
+        headers.forEach((name, text) -> record.headers().add(name, text.getBytes(StandardCharsets.UTF_8)));
         try {
-            rawProducer.send(new ProducerRecord<>(topic, key, value)).get();
+            rawProducer.send(record).get();
         } catch (InterruptedException | ExecutionException e) {
             throw new IllegalStateException("cannot publish to " + topic, e);
         }
