@@ -57,7 +57,7 @@ public class LapseKafkaAutoConfiguration {
     @Bean
     RetryPolicy lapseRetryPolicy(LapseKafkaProperties properties, PartitionWaits waits, PausingBackOff pausing) {
         if (ClassUtils.isPresent("ch.qos.logback.classic.LoggerContext", getClass().getClassLoader())) {
-            RolledBackLineFilter.install();
+            PerAttemptLineFilter.install();
         }
         return new RetryPolicy(properties.firstRetryBackoff(), properties.maxRetryBackoff(), waits, pausing);
     }

@@ -59,7 +59,7 @@ public final class PartitionWaits implements RetryListener, RecordInterceptor<Ob
 
     /**
      * True on a consumer thread whose failures are reported here, so the container's own per-attempt ERROR line
-     * ("Transaction rolled back") says nothing more and can be left out (see {@link RolledBackLineFilter}).
+     * ("Transaction rolled back" and the like) says nothing more and can be left out ({@link PerAttemptLineFilter}).
      */
     static boolean reportsFailuresOnThisThread() {
         return REPORTING_HERE.get();
