@@ -5,6 +5,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -128,9 +130,9 @@ public final class PartitionWaits implements RetryListener, RecordInterceptor<Ob
         }
         Wait wait = waits.get(partition);
         if (wait != null && record.offset() >= wait.offset && waits.remove(partition, wait)) {
-            log.info("{}-{}@{} resumed after {} failed attempt(s), {} s", record.topic(), record.partition(), wait.offset,
-                    wait.attempts, String.format(java.util.Locale.ROOT, "%.1f",
-                            (clock.millis() - wait.sinceMs) / 1000.0));
+            String seconds = String.format(Locale.ROOT, "%.1f", (clock.millis() - wait.sinceMs) / 1000.0);
+            log.info("{}-{}@{} resumed after {} failed attempt(s), {} s", record.topic(), record.partition(),
+                    wait.offset, wait.attempts, seconds);
         }
     }
 
@@ -141,7 +143,7 @@ public final class PartitionWaits implements RetryListener, RecordInterceptor<Ob
     }
 
     private static Object[] append(Object[] arguments, Object last) {
-        Object[] all = java.util.Arrays.copyOf(arguments, arguments.length + 1);
+        Object[] all = Arrays.copyOf(arguments, arguments.length + 1);
         all[arguments.length] = last;
         return all;
     }
