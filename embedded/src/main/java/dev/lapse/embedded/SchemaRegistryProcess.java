@@ -39,6 +39,7 @@ public final class SchemaRegistryProcess implements AutoCloseable {
     private final String baseUrl;
     private final Path logFile;
     private final Thread shutdownHook;
+    private volatile boolean paused;
 
     private SchemaRegistryProcess(Process process, String baseUrl, Path logFile) {
         this.process = process;
@@ -112,6 +113,39 @@ public final class SchemaRegistryProcess implements AutoCloseable {
         return logFile;
     }
 
+    /**
+     * Freezes the registry (SIGSTOP), for outage tests: its port stays open and accepts connections, but nothing
+     * answers, as with a hung server, so clients see timeouts rather than a refused connection.
+     */
+    public synchronized void pause() {
+        signal("STOP");
+        paused = true;
+        log.info("Schema registry on {} paused", baseUrl);
+    }
+
+    /** Lets a paused registry run again (SIGCONT); it answers at once, with every schema it had. */
+    public synchronized void resume() {
+        signal("CONT");
+        paused = false;
+        log.info("Schema registry on {} resumed", baseUrl);
+    }
+
+    private void signal(String name) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+                    .redirectErrorStream(true).start();
+            if (!kill.waitFor(5, java.util.concurrent.TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed: "
+                        + new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot signal the schema registry (pid " + process.pid() + ")", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while signalling the schema registry", e);
+        }
+    }
+
     @Override
     public void close() {
         stopProcess();
@@ -125,6 +159,11 @@ public final class SchemaRegistryProcess implements AutoCloseable {
     private void stopProcess() {
         if (!process.isAlive()) {
             return;
+        }
+        if (paused) {
+            // A stopped process holds SIGTERM until it runs again; let it run so it can shut down cleanly.
+            signal("CONT");
+            paused = false;
         }
         process.destroy();
         try {

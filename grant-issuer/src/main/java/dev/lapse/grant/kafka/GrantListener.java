@@ -11,6 +11,8 @@ import dev.lapse.grant.issue.Grant;
 import dev.lapse.grant.issue.GrantId;
 import dev.lapse.schemas.EventIds;
 import dev.lapse.schemas.Topics;
+import dev.lapse.schemas.kafka.EventDecoder;
+import dev.lapse.schemas.kafka.RawRecordConsumers;
 import dev.lapse.schemas.kafka.SeenRequests;
 import java.time.Clock;
 import java.time.Duration;
@@ -42,11 +44,13 @@ class GrantListener implements ConsumerSeekAware {
     private final KafkaTemplate<String, Object> kafka;
     private final SeenRequests issued;
     private final Clock clock;
+    private final EventDecoder decoder;
 
-    GrantListener(KafkaTemplate<String, Object> kafka, SeenRequests issuedGrants, Clock clock) {
+    GrantListener(KafkaTemplate<String, Object> kafka, SeenRequests issuedGrants, Clock clock, EventDecoder decoder) {
         this.kafka = kafka;
         this.issued = issuedGrants;
         this.clock = clock;
+        this.decoder = decoder;
     }
 
     @Override
@@ -59,9 +63,10 @@ class GrantListener implements ConsumerSeekAware {
         issued.forget(SeenRequests.numbers(partitions, Topics.ACCESS_APPROVED));
     }
 
-    @KafkaListener(id = "grant-approvals", topics = "lapse.access.approved")
-    void onApproved(ConsumerRecord<String, AccessApproved> record) {
-        AccessApproved approved = record.value();
+    @KafkaListener(id = "grant-approvals", topics = "lapse.access.approved",
+            containerFactory = RawRecordConsumers.CONTAINER_FACTORY)
+    void onApproved(ConsumerRecord<String, byte[]> record) {
+        AccessApproved approved = decoder.decode(record, AccessApproved.class);
         if (issued.claimedByAnother(approved.getRequestId(), record)) {
             // The last line of "one request, at most one grant": a replayed approval changes no scope or expiry.
             log.warn("Request {} already has its grant {}; approval {} changes nothing", approved.getRequestId(),
@@ -86,8 +91,10 @@ class GrantListener implements ConsumerSeekAware {
         log.info("Grant {} for request {} issued until {}", grant.grantId(), grant.requestId(), grant.expiresAt());
     }
 
-    @KafkaListener(id = "grant-expiries", topics = "lapse.access.expired")
-    void onExpired(AccessExpired expired) {
+    @KafkaListener(id = "grant-expiries", topics = "lapse.access.expired",
+            containerFactory = RawRecordConsumers.CONTAINER_FACTORY)
+    void onExpired(ConsumerRecord<String, byte[]> record) {
+        AccessExpired expired = decoder.decode(record, AccessExpired.class);
         kafka.send(Topics.ACCESS_WITHDRAWN.name(), expired.getRequestId(), AccessWithdrawn.newBuilder()
                 .setEventId(EventIds.once("withdrawn", expired.getRequestId()))
                 .setRequestId(expired.getRequestId())

@@ -11,9 +11,12 @@ import dev.lapse.policy.decision.BuiltInRule;
 import dev.lapse.policy.decision.Decision;
 import dev.lapse.schemas.EventIds;
 import dev.lapse.schemas.Topics;
+import dev.lapse.schemas.kafka.EventDecoder;
+import dev.lapse.schemas.kafka.RawRecordConsumers;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
@@ -30,15 +33,19 @@ class RequestListener {
     private final BuiltInRule rule;
     private final KafkaTemplate<String, Object> kafka;
     private final Clock clock;
+    private final EventDecoder decoder;
 
-    RequestListener(BuiltInRule rule, KafkaTemplate<String, Object> kafka, Clock clock) {
+    RequestListener(BuiltInRule rule, KafkaTemplate<String, Object> kafka, Clock clock, EventDecoder decoder) {
         this.rule = rule;
         this.kafka = kafka;
         this.clock = clock;
+        this.decoder = decoder;
     }
 
-    @KafkaListener(id = "policy-requests", topics = "lapse.access.requested")
-    void onRequested(AccessRequested event) {
+    @KafkaListener(id = "policy-requests", topics = "lapse.access.requested",
+            containerFactory = RawRecordConsumers.CONTAINER_FACTORY)
+    void onRequested(ConsumerRecord<String, byte[]> record) {
+        AccessRequested event = decoder.decode(record, AccessRequested.class);
         Decision decision = rule.decide(toDomain(event));
         String requestId = event.getRequestId();
         if (decision instanceof Decision.Approve approve) {

@@ -1,7 +1,9 @@
 package dev.lapse.request.api;
 
-import dev.lapse.request.kafka.KafkaUnavailableException;
+import dev.lapse.request.kafka.WriteUnavailableException;
 import java.net.URI;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -12,11 +14,14 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
- * RFC 7807 bodies for every error: the violations of an invalid request, conflicts, and (through Spring's own
- * handler) malformed JSON and wrong methods. Never a stack trace.
+ * RFC 7807 bodies for every error: the violations of an invalid request, conflicts, a write Kafka cannot take now
+ * (503 with {@code Retry-After}), and (through Spring's own handler) malformed JSON and wrong methods. Anything
+ * unexpected is a 500 problem whose details stay in the log. Never a stack trace.
  */
 @RestControllerAdvice
 class ProblemResponses extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ProblemResponses.class);
 
     @ExceptionHandler(InvalidRequestException.class)
     ProblemDetail invalid(InvalidRequestException e) {
@@ -28,22 +33,36 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
         return problem;
     }
 
-    /** Kafka or the registry is away: the client should retry, with the same requestId so a retry is never doubled. */
-    @ExceptionHandler(KafkaUnavailableException.class)
-    ResponseEntity<ProblemDetail> unavailable(KafkaUnavailableException e) {
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage()
-                + ". Retry later with the same requestId: a request is accepted once, whatever the retries.");
-        problem.setTitle("Lapse cannot take requests right now");
-        problem.setType(URI.create("https://lapse.dev/problems/unavailable"));
-        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, "5")
-                .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
-    }
-
     @ExceptionHandler(RequestConflictException.class)
     ProblemDetail conflict(RequestConflictException e) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage());
         problem.setTitle("Request already exists");
         problem.setType(URI.create("https://lapse.dev/problems/duplicate-request"));
         return problem;
+    }
+
+    @ExceptionHandler(WriteUnavailableException.class)
+    ResponseEntity<ProblemDetail> unavailable(WriteUnavailableException e) {
+        log.warn("Answered 503: {}", e.getMessage());
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
+                "Lapse could not record this now: " + e.unavailable() + ". Try again in "
+                        + e.retryAfter().toSeconds() + " s.");
+        problem.setTitle("Temporarily unavailable");
+        problem.setType(URI.create("https://lapse.dev/problems/unavailable"));
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfter().toSeconds()))
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(problem);
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<ProblemDetail> unexpected(Exception e) {
+        log.error("Answered 500", e);
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
+                "Lapse failed to handle this request; the details are in its log.");
+        problem.setTitle("Internal error");
+        return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR)
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(problem);
     }
 }

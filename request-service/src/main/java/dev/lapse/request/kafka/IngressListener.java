@@ -6,6 +6,7 @@ import dev.lapse.request.submission.SubmissionValidator;
 import dev.lapse.schemas.Topics;
 import dev.lapse.schemas.kafka.EventDecoder;
 import dev.lapse.schemas.kafka.Partitions;
+import dev.lapse.schemas.kafka.RawRecordConsumers;
 import dev.lapse.schemas.kafka.SeenRequests;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -31,7 +32,8 @@ import org.springframework.stereotype.Component;
  * it arrived), validates it, refuses a request id it accepted before, and publishes the validated request together
  * with the remembered id, in the transaction that consumes the submission. The accepted ids are durable
  * ({@link Topics#ACCESS_SUBMITTED}'s partition p is judged against partition p of
- * {@link Topics#ACCEPTED_REQUESTS_STATE}), so a replay is refused after a restart or a rebalance too.
+ * {@link Topics#ACCEPTED_REQUESTS_STATE}), so a replay is refused after a restart or a rebalance too. While the
+ * registry is unreachable, the record waits.
  */
 @Component
 class IngressListener implements ConsumerSeekAware {
@@ -49,9 +51,9 @@ class IngressListener implements ConsumerSeekAware {
     private final SeenRequests accepted;
     private final Clock clock;
 
-    IngressListener(EventDecoder ingressDecoder, SubmissionValidator validator, KafkaTemplate<String, Object> kafka,
+    IngressListener(EventDecoder decoder, SubmissionValidator validator, KafkaTemplate<String, Object> kafka,
             SeenRequests acceptedRequests, Clock clock) {
-        this.decoder = ingressDecoder;
+        this.decoder = decoder;
         this.validator = validator;
         this.kafka = kafka;
         this.accepted = acceptedRequests;
@@ -69,7 +71,7 @@ class IngressListener implements ConsumerSeekAware {
     }
 
     @KafkaListener(id = "request-ingress", topics = "lapse.access.submitted",
-            containerFactory = "ingressContainerFactory")
+            containerFactory = RawRecordConsumers.CONTAINER_FACTORY)
     void onSubmitted(ConsumerRecord<String, byte[]> record) {
         if (misrouted(record)) {
             forward(record);

@@ -6,17 +6,19 @@ import dev.lapse.event.ActorKind;
 import dev.lapse.request.RequestServiceApplication;
 import dev.lapse.request.submission.SubmissionValidator;
 import dev.lapse.request.timeline.TimelineBook;
+import dev.lapse.schemas.EventIds;
 import dev.lapse.schemas.Topics;
 import dev.lapse.schemas.kafka.DeadLetterRouting;
-import dev.lapse.schemas.EventIds;
-import dev.lapse.schemas.kafka.EventDecoder;
 import dev.lapse.schemas.kafka.RawRecordConsumers;
+import dev.lapse.schemas.kafka.RetryPolicy;
 import dev.lapse.schemas.kafka.SeenRequests;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.kafka.autoconfigure.ConcurrentKafkaListenerContainerFactoryConfigurer;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
@@ -24,11 +26,12 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.kafka.listener.AfterRollbackProcessor;
 
 /** Wires request-service's Kafka edge: the ingress, the timeline feed, and rejections of bad submissions. */
 @Configuration(proxyBeanMethods = false)
 class RequestKafkaConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(RequestKafkaConfiguration.class);
 
     @Bean
     SubmissionValidator submissionValidator(RequestProperties properties) {
@@ -38,11 +41,6 @@ class RequestKafkaConfiguration {
     @Bean
     TimelineBook timelineBook() {
         return new TimelineBook();
-    }
-
-    @Bean
-    EventDecoder ingressDecoder(KafkaProperties kafka) {
-        return EventDecoder.from(kafka.buildConsumerProperties());
     }
 
     @Bean
@@ -57,12 +55,12 @@ class RequestKafkaConfiguration {
     }
 
     /**
-     * Parks bad submissions and, when the submission named its requester, tells them why (AccessRejected, with the
-     * submission's eventId in a header so a waiting REST call learns its verdict).
+     * Tells the requester why, when a parked ingress submission named one (AccessRejected, with the submission's
+     * eventId in a header so a waiting REST call learns its verdict).
      */
     @Bean
-    AfterRollbackProcessor<Object, Object> afterRollbackProcessor(KafkaTemplate<Object, Object> template, Clock clock) {
-        return DeadLetterRouting.afterRollbackProcessor(template, (record, exception) -> {
+    DeadLetterRouting.AfterParking rejectToRequester(KafkaTemplate<Object, Object> template, Clock clock) {
+        return (record, exception) -> {
             for (Throwable cause = exception; cause != null; cause = cause.getCause()) {
                 if (cause instanceof IngressRejection rejection && rejection.requestId() != null
                         && rejection.requesterId() != null) {
@@ -88,29 +86,31 @@ class RequestKafkaConfiguration {
                     return;
                 }
             }
-        });
+        };
     }
 
-    /** The ingress reads raw bytes: decoding happens in the listener so a bad record is parked byte for byte. */
+    /** REST writes: idempotent, not transactional, and bounded in time so a caller gets a quick 503. */
+    @Bean(destroyMethod = "close")
+    RestProducer restProducer(KafkaProperties kafka, RequestProperties properties) {
+        return new RestProducer(kafka.buildProducerProperties(), properties.restWrite());
+    }
+
+    /**
+     * The timeline is a read model: it reads raw bytes outside transactions, waits while something is down like
+     * every listener, and only logs a record it cannot read, since that record's owner parks it.
+     */
     @Bean
-    ConcurrentKafkaListenerContainerFactory<Object, Object> ingressContainerFactory(
-            ConcurrentKafkaListenerContainerFactoryConfigurer configurer, KafkaProperties kafka) {
+    ConcurrentKafkaListenerContainerFactory<Object, Object> timelineContainerFactory(
+            ConcurrentKafkaListenerContainerFactoryConfigurer configurer, KafkaProperties kafka, RetryPolicy retries) {
         ConcurrentKafkaListenerContainerFactory<Object, Object> factory = new ConcurrentKafkaListenerContainerFactory<>();
-        // The configurer takes Object-typed factories; the listener's signature states the real types.
         @SuppressWarnings({"unchecked", "rawtypes"})
         ConsumerFactory<Object, Object> consumers =
                 (ConsumerFactory) RawRecordConsumers.consumerFactory(kafka.buildConsumerProperties());
         configurer.configure(factory, consumers);
-        return factory;
-    }
-
-    /** The timeline only reads; it needs no transaction, and commits nothing that matters (its group is its own). */
-    @Bean
-    ConcurrentKafkaListenerContainerFactory<Object, Object> timelineContainerFactory(
-            ConcurrentKafkaListenerContainerFactoryConfigurer configurer, ConsumerFactory<Object, Object> consumers) {
-        ConcurrentKafkaListenerContainerFactory<Object, Object> factory = new ConcurrentKafkaListenerContainerFactory<>();
-        configurer.configure(factory, consumers);
         factory.getContainerProperties().setKafkaAwareTransactionManager(null);
+        factory.setCommonErrorHandler(retries.errorHandler((record, exception) -> log.warn(
+                "Timeline skips {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
+                DeadLetterRouting.reason(exception))));
         return factory;
     }
 }

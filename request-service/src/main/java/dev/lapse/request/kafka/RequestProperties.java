@@ -6,22 +6,20 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * Settings of request-service, under {@code lapse.request}: the longest duration anyone may ask for, how long a REST
- * call waits for Kafka to take its record (then 503), and how long it waits for the gate's verdict (then 202 with
- * the verdict still to come in the timeline).
+ * Settings of request-service, under {@code lapse.request}.
+ *
+ * @param maxDuration the longest access a request may ask for
+ * @param restWrite how long a REST submission or revocation may wait for Kafka before it is answered 503
+ * @param verdictTimeout how long a REST submission waits for the gate's verdict before it is answered 202 with the
+ *     verdict still to come in its timeline
  */
 @ConfigurationProperties("lapse.request")
-public record RequestProperties(
-        @DefaultValue("PT12H") Duration maxDuration,
-        @DefaultValue("PT3S") Duration writeTimeout,
+public record RequestProperties(@DefaultValue("PT12H") Duration maxDuration, @DefaultValue RestWrite restWrite,
         @DefaultValue("PT5S") Duration verdictTimeout) {
 
     public RequestProperties {
         if (maxDuration.compareTo(Duration.ofSeconds(1)) < 0) {
             throw new IllegalArgumentException("lapse.request.max-duration must be at least PT1S, got " + maxDuration);
-        }
-        if (writeTimeout.compareTo(Duration.ofMillis(500)) < 0 || writeTimeout.compareTo(Duration.ofSeconds(60)) > 0) {
-            throw new IllegalArgumentException("lapse.request.write-timeout must be PT0.5S..PT60S, got " + writeTimeout);
         }
         if (verdictTimeout.isNegative() || verdictTimeout.compareTo(Duration.ofSeconds(60)) > 0) {
             throw new IllegalArgumentException("lapse.request.verdict-timeout must be PT0S..PT60S, got "
@@ -31,5 +29,41 @@ public record RequestProperties(
 
     SubmissionValidator.Options toOptions() {
         return new SubmissionValidator.Options(maxDuration);
+    }
+
+    /**
+     * Bounds on a REST write, so a caller is answered within seconds when the broker or the registry is down. The
+     * registry client has its own timeouts (2 s to connect, 5 s per call); a first write of a schema pays them.
+     *
+     * @param maxBlock the producer's {@code max.block.ms}: waiting for metadata or buffer space
+     * @param requestTimeout the producer's {@code request.timeout.ms}: one produce request
+     * @param deliveryTimeout the producer's {@code delivery.timeout.ms}: the whole send, retries included
+     * @param retryAfter what the 503 answer's {@code Retry-After} header suggests
+     */
+    public record RestWrite(
+            @DefaultValue("PT2S") Duration maxBlock,
+            @DefaultValue("PT2S") Duration requestTimeout,
+            @DefaultValue("PT3S") Duration deliveryTimeout,
+            @DefaultValue("PT5S") Duration retryAfter) {
+
+        public RestWrite {
+            if (maxBlock.isNegative() || maxBlock.isZero()) {
+                throw new IllegalArgumentException("lapse.request.rest-write.max-block must be positive, got "
+                        + maxBlock);
+            }
+            if (requestTimeout.isNegative() || requestTimeout.isZero()) {
+                throw new IllegalArgumentException("lapse.request.rest-write.request-timeout must be positive, got "
+                        + requestTimeout);
+            }
+            if (deliveryTimeout.compareTo(requestTimeout) < 0) {
+                throw new IllegalArgumentException("lapse.request.rest-write.delivery-timeout must be at least "
+                        + "lapse.request.rest-write.request-timeout (" + requestTimeout + "), got "
+                        + deliveryTimeout);
+            }
+            if (retryAfter.toSeconds() < 1) {
+                throw new IllegalArgumentException("lapse.request.rest-write.retry-after must be at least PT1S, got "
+                        + retryAfter);
+            }
+        }
     }
 }

@@ -3,6 +3,7 @@ package dev.lapse.request.kafka;
 import dev.lapse.event.AccessRejected;
 import dev.lapse.event.AccessRequested;
 import dev.lapse.request.timeline.TimelineBook;
+import dev.lapse.schemas.kafka.EventDecoder;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
@@ -19,10 +20,12 @@ class TimelineListener {
 
     private final TimelineBook book;
     private final SubmissionVerdicts verdicts;
+    private final EventDecoder decoder;
 
-    TimelineListener(TimelineBook book, SubmissionVerdicts verdicts) {
+    TimelineListener(TimelineBook book, SubmissionVerdicts verdicts, EventDecoder decoder) {
         this.book = book;
         this.verdicts = verdicts;
+        this.decoder = decoder;
     }
 
     @KafkaListener(id = "request-timeline", groupId = "request-service-timeline-${random.uuid}",
@@ -30,14 +33,18 @@ class TimelineListener {
                 "lapse.approval.votes", "lapse.access.approved", "lapse.access.denied", "lapse.access.granted",
                 "lapse.revocation.requested", "lapse.access.expired", "lapse.access.withdrawn"},
             containerFactory = "timelineContainerFactory")
-    void onEvent(ConsumerRecord<String, Object> record) {
-        AvroMapping.timelineEvent(record.value()).ifPresent(book::apply);
+    void onEvent(ConsumerRecord<String, byte[]> record) {
+        if (record.value() == null) {
+            return;
+        }
+        Object event = decoder.decode(record, Object.class);
+        AvroMapping.timelineEvent(event).ifPresent(book::apply);
         Header submission = record.headers().lastHeader(IngressListener.SUBMISSION_HEADER);
         if (submission != null) {
             String eventId = new String(submission.value(), StandardCharsets.UTF_8);
-            if (record.value() instanceof AccessRequested) {
+            if (event instanceof AccessRequested) {
                 verdicts.decided(eventId, new SubmissionVerdicts.Verdict.Accepted());
-            } else if (record.value() instanceof AccessRejected rejected) {
+            } else if (event instanceof AccessRejected rejected) {
                 verdicts.decided(eventId, new SubmissionVerdicts.Verdict.Rejected(rejected.getReason(),
                         rejected.getViolations()));
             }

@@ -8,6 +8,7 @@ import dev.lapse.event.AccessRequested;
 import dev.lapse.request.RequestServiceApplication;
 import dev.lapse.schemas.Events;
 import dev.lapse.schemas.Topics;
+import dev.lapse.schemas.kafka.DeadLetterRedrive;
 import dev.lapse.schemas.kafka.DeadLetterRouting;
 import dev.lapse.schemas.testing.TestStack;
 import java.net.URI;
@@ -16,7 +17,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -266,5 +269,54 @@ class RequestServiceIT {
             app = restarted;
             baseUrl = "http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port");
         }
+    }
+
+    // --- Re-driving parked records ---
+
+    @Test
+    void redrive_publishesEachParkedRecordBackExactlyOnce_whenCalledTwice() throws Exception {
+        List<String> keys = List.of("rs-redrive-1", "rs-redrive-2");
+        Map<String, byte[]> parked = new HashMap<>();
+        for (String key : keys) {
+            parked.put(key, stack.serialize(Topics.ACCESS_REQUESTED, Events.accessRequested(key)));
+            stack.sendRaw(Topics.ACCESS_REQUESTED.deadLetterName(), key, parked.get(key), Map.of(
+                    DeadLetterRouting.REASON_HEADER, "schema registry at http://registry is unreachable",
+                    "kafka_dlt-original-offset", "7", "trace-id", "t-" + key));
+        }
+
+        HttpResponse<String> first = post("/v1/dead-letters/lapse.access.requested/redrive", "");
+        HttpResponse<String> second = post("/v1/dead-letters/lapse.access.requested/redrive", "");
+
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(first.body()).contains("\"redriven\":2")
+                .contains("\"deadLetterTopic\":\"lapse.access.requested.dlt\"");
+        assertThat(second.statusCode()).isEqualTo(200);
+        assertThat(second.body()).contains("\"redriven\":0");
+        for (String key : keys) {
+            List<ConsumerRecord<String, byte[]>> redriven = stack.awaitRawRecordsThenQuiet(
+                    Topics.ACCESS_REQUESTED.name(), key, found -> !found.isEmpty(), WAIT, Duration.ofSeconds(3));
+            assertThat(redriven).singleElement().satisfies(record -> {
+                assertThat(record.value()).isEqualTo(parked.get(key));
+                assertThat(header(record, DeadLetterRedrive.FROM_HEADER))
+                        .startsWith(Topics.ACCESS_REQUESTED.deadLetterName() + "-" + record.partition() + "@");
+                assertThat(header(record, "trace-id")).isEqualTo("t-" + key);
+                assertThat(record.headers().lastHeader(DeadLetterRouting.REASON_HEADER)).isNull();
+                assertThat(record.headers().lastHeader("kafka_dlt-original-offset")).isNull();
+            });
+        }
+    }
+
+    @Test
+    void redrive_whenTopicUnknown_answers404Problem() throws Exception {
+        HttpResponse<String> response = post("/v1/dead-letters/lapse.access.requested.dlt/redrive", "");
+
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/problem+json"));
+        assertThat(response.body()).contains("\"title\":\"Unknown topic\"");
+    }
+
+    private static String header(ConsumerRecord<String, byte[]> record, String name) {
+        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
     }
 }

@@ -1,5 +1,6 @@
 package dev.lapse.schemas.kafka;
 
+import dev.lapse.schemas.serde.RegistryUnavailableException;
 import java.nio.charset.StandardCharsets;
 import java.util.function.BiConsumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -12,13 +13,12 @@ import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultAfterRollbackProcessor;
-import org.springframework.util.backoff.FixedBackOff;
 
 /**
- * Parks poison records in {@code <topic>.dlt} (same partition) with a one-line reason header, inside a
- * transaction that also commits the poison record's offset, so a bad record never blocks its partition and is
- * never lost. Records that cannot be read, and records rejected by validation, are not retried; any other failure
- * is retried a few times first.
+ * Parks records that can never be processed in {@code <topic>.dlt} (same partition) with a one-line reason header,
+ * inside a transaction that also commits the parked record's offset, so a broken record never blocks its partition
+ * and is never lost. Which failures park and which wait is {@link RetryPolicy}'s decision: only a record at fault
+ * is parked; a valid record whose processing failed because something was down waits until it goes through.
  */
 public final class DeadLetterRouting {
 
@@ -28,21 +28,32 @@ public final class DeadLetterRouting {
     public static final String SOURCE_HEADER = "lapse.dlt.source";
 
     private static final Logger log = LoggerFactory.getLogger(DeadLetterRouting.class);
-    private static final long RETRY_INTERVAL_MS = 200;
-    private static final long RETRIES = 2;
 
     private DeadLetterRouting() {
+    }
+
+    /** What a service does, in the same transaction, after a record was parked (for example tell its requester). */
+    @FunctionalInterface
+    public interface AfterParking {
+
+        /** Does nothing more than park. */
+        AfterParking NOTHING = (record, exception) -> {
+        };
+
+        void parked(ConsumerRecord<?, ?> record, Exception exception);
     }
 
     /**
      * The after-rollback processor for a transactional listener container.
      *
      * @param template transactional template whose value serializer passes raw bytes through
-     * @param afterParking runs in the same transaction after a record was parked (for example to publish a
-     *     rejection event); may do nothing
+     * @param afterParking runs in the same transaction after a record was parked
+     * @param policy decides what parks and what waits, and how long
+     * @param waits counts what was parked
      */
     public static DefaultAfterRollbackProcessor<Object, Object> afterRollbackProcessor(
-            KafkaOperations<Object, Object> template, BiConsumer<ConsumerRecord<?, ?>, Exception> afterParking) {
+            KafkaOperations<Object, Object> template, AfterParking afterParking, RetryPolicy policy,
+            PartitionWaits waits) {
         DeadLetterPublishingRecoverer deadLetters = new DeadLetterPublishingRecoverer(template,
                 (record, exception) -> new TopicPartition(record.topic() + dev.lapse.schemas.Topic.DEAD_LETTER_SUFFIX,
                         record.partition()));
@@ -55,12 +66,10 @@ public final class DeadLetterRouting {
             log.warn("Parking {}-{}@{} in its dead-letter topic: {}", record.topic(), record.partition(),
                     record.offset(), reason(exception));
             deadLetters.accept(record, exception);
-            afterParking.accept(record, exception);
+            afterParking.parked(record, exception);
+            waits.parked(record);
         };
-        DefaultAfterRollbackProcessor<Object, Object> processor = new DefaultAfterRollbackProcessor<>(
-                recoverer, new FixedBackOff(RETRY_INTERVAL_MS, RETRIES), template, true);
-        processor.addNotRetryableExceptions(RejectedRecordException.class, SerializationException.class);
-        return processor;
+        return policy.afterRollbackProcessor(recoverer, template);
     }
 
     /** The one-line reason for a failure: the message of its most telling cause, never a stack trace. */
@@ -69,7 +78,8 @@ public final class DeadLetterRouting {
         Throwable telling = exception;
         for (Throwable cause = exception; cause != null; cause = cause.getCause()) {
             telling = cause;
-            if (cause instanceof RejectedRecordException || cause instanceof SerializationException) {
+            if (cause instanceof RejectedRecordException || cause instanceof SerializationException
+                    || cause instanceof RegistryUnavailableException) {
                 break;
             }
         }

@@ -1,20 +1,39 @@
 package dev.lapse.schemas.kafka;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.util.Objects;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.kafka.autoconfigure.ConcurrentKafkaListenerContainerFactoryConfigurer;
+import org.springframework.boot.kafka.autoconfigure.DefaultKafkaProducerFactoryCustomizer;
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
+import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.AfterRollbackProcessor;
+import org.springframework.util.ClassUtils;
 
 /**
- * What every Lapse service gets by depending on {@code schemas}: the contract's topics declared at start-up and
- * poison records parked in dead-letter topics. A service that must do more when it parks a record declares its
- * own {@link AfterRollbackProcessor}.
+ * What every Lapse service gets by depending on {@code schemas}: the contract's topics declared at start-up; records
+ * at fault parked in dead-letter topics and every other failure retried while its partition waits
+ * ({@link RetryPolicy}), reported once per change of state ({@link PartitionWaits}); the raw-record listener
+ * factory and {@link EventDecoder}; transactional ids from a bounded pool, all fenced at start
+ * ({@link TransactionFencing}); and {@link DeadLetterRedrive}. A service that must do more when it parks a record
+ * declares a {@link DeadLetterRouting.AfterParking} bean.
  */
 @AutoConfiguration(afterName = "org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration")
 @ConditionalOnClass(KafkaTemplate.class)
+@EnableConfigurationProperties(LapseKafkaProperties.class)
 public class LapseKafkaAutoConfiguration {
 
     @Bean
@@ -23,9 +42,75 @@ public class LapseKafkaAutoConfiguration {
     }
 
     @Bean
+    @ConditionalOnMissingBean
+    PartitionWaits lapsePartitionWaits(LapseKafkaProperties properties, ObjectProvider<MeterRegistry> meters,
+            ObjectProvider<Clock> clock) {
+        return new PartitionWaits(properties.maxRetryBackoff(), meters.getIfAvailable(SimpleMeterRegistry::new),
+                clock.getIfAvailable(Clock::systemUTC));
+    }
+
+    @Bean(destroyMethod = "close")
+    PausingBackOff lapsePausingBackOff() {
+        return new PausingBackOff();
+    }
+
+    @Bean
+    RetryPolicy lapseRetryPolicy(LapseKafkaProperties properties, PartitionWaits waits, PausingBackOff pausing) {
+        if (ClassUtils.isPresent("ch.qos.logback.classic.LoggerContext", getClass().getClassLoader())) {
+            PerAttemptLineFilter.install();
+        }
+        return new RetryPolicy(properties.firstRetryBackoff(), properties.maxRetryBackoff(), waits, pausing);
+    }
+
+    @Bean
     @ConditionalOnMissingBean(AfterRollbackProcessor.class)
-    AfterRollbackProcessor<Object, Object> lapseAfterRollbackProcessor(KafkaTemplate<Object, Object> template) {
-        return DeadLetterRouting.afterRollbackProcessor(template, (record, exception) -> {
-        });
+    AfterRollbackProcessor<Object, Object> lapseAfterRollbackProcessor(KafkaTemplate<Object, Object> template,
+            ObjectProvider<DeadLetterRouting.AfterParking> afterParking, RetryPolicy policy, PartitionWaits waits) {
+        return DeadLetterRouting.afterRollbackProcessor(template,
+                afterParking.getIfAvailable(() -> DeadLetterRouting.AfterParking.NOTHING), policy, waits);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    EventDecoder lapseEventDecoder(KafkaProperties kafka) {
+        return EventDecoder.from(kafka.buildConsumerProperties());
+    }
+
+    /** String keys, raw byte values, and otherwise exactly what Boot's configurer gives every factory. */
+    @Bean(name = RawRecordConsumers.CONTAINER_FACTORY)
+    @ConditionalOnMissingBean(name = RawRecordConsumers.CONTAINER_FACTORY)
+    @ConditionalOnBean(ConcurrentKafkaListenerContainerFactoryConfigurer.class)
+    ConcurrentKafkaListenerContainerFactory<Object, Object> rawRecordContainerFactory(
+            ConcurrentKafkaListenerContainerFactoryConfigurer configurer, KafkaProperties kafka) {
+        ConcurrentKafkaListenerContainerFactory<Object, Object> factory = new ConcurrentKafkaListenerContainerFactory<>();
+        // The configurer takes Object-typed factories; each listener's signature states the real types.
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        ConsumerFactory<Object, Object> consumers =
+                (ConsumerFactory) RawRecordConsumers.consumerFactory(kafka.buildConsumerProperties());
+        configurer.configure(factory, consumers);
+        return factory;
+    }
+
+    @Bean
+    DefaultKafkaProducerFactoryCustomizer lapseTransactionIdPool(LapseKafkaProperties properties) {
+        return factory -> factory.setTransactionIdSuffixStrategy(
+                TransactionFencing.suffixStrategy(properties.transactionIdPoolSize()));
+    }
+
+    @Bean
+    @ConditionalOnBean(DefaultKafkaProducerFactory.class)
+    TransactionFencing lapseTransactionFencing(DefaultKafkaProducerFactory<?, ?> producers,
+            LapseKafkaProperties properties) {
+        return new TransactionFencing(producers, properties.transactionIdPoolSize());
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    DeadLetterRedrive lapseDeadLetterRedrive(KafkaProperties kafka, Environment environment) {
+        String prefix = kafka.getProducer().getTransactionIdPrefix();
+        String groupId = Objects.requireNonNullElse(kafka.getConsumer().getGroupId(),
+                environment.getProperty("spring.application.name", "lapse"));
+        return new DeadLetterRedrive(kafka.buildConsumerProperties(), kafka.buildProducerProperties(), groupId,
+                (prefix != null ? prefix : groupId + "-") + "redrive");
     }
 }

@@ -8,10 +8,20 @@ import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 
 /**
- * For listeners that must keep a record exactly as it arrived (the ingress parks bad bytes unchanged; the audit
- * keeps even unreadable records): values are read as raw bytes and decoded in the listener.
+ * Listeners read values as raw bytes and decode them with {@link EventDecoder}, because a deserializer's failure
+ * cannot tell a broken record (park it) from an unreachable registry (wait): through Spring's
+ * {@code ErrorHandlingDeserializer} both become the same {@code DeserializationException}. Raw bytes also let a
+ * broken record be parked exactly as it arrived. A listener opts in with
+ * {@code @KafkaListener(containerFactory = RawRecordConsumers.CONTAINER_FACTORY)} and a
+ * {@code ConsumerRecord<String, byte[]>} parameter.
  */
 public final class RawRecordConsumers {
+
+    /**
+     * Name of the listener container factory every Lapse service gets: String keys, raw byte values, the service's
+     * transactions, Lapse's retry and dead-letter handling.
+     */
+    public static final String CONTAINER_FACTORY = "rawRecordContainerFactory";
 
     private RawRecordConsumers() {
     }

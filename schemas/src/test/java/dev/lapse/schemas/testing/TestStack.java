@@ -6,6 +6,7 @@ import dev.lapse.schemas.Topic;
 import dev.lapse.schemas.Topics;
 import dev.lapse.schemas.serde.AvroDeserializer;
 import dev.lapse.schemas.serde.AvroSerializer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,11 +39,12 @@ public final class TestStack {
     private final SchemaRegistryProcess registry;
     private final KafkaProducer<String, Object> producer;
     private final KafkaProducer<String, byte[]> rawProducer;
+    private final AvroSerializer serializer;
 
     private TestStack() {
         registry = SchemaRegistryProcess.startTemporary();
         broker = KafkaBroker.startTemporary();
-        AvroSerializer serializer = new AvroSerializer();
+        serializer = new AvroSerializer();
         serializer.configure(serdeConfig(), false);
         producer = new KafkaProducer<>(Map.of("bootstrap.servers", broker.bootstrapServers(), "linger.ms", 0),
                 new StringSerializer(), serializer);
@@ -81,6 +83,23 @@ public final class TestStack {
         return args.toArray(String[]::new);
     }
 
+    /** Freezes the registry (see {@link SchemaRegistryProcess#pause()}); pair with {@link #resumeRegistry()}. */
+    public void pauseRegistry() {
+        registry.pause();
+    }
+
+    public void resumeRegistry() {
+        registry.resume();
+    }
+
+    /**
+     * An event in Lapse's wire format, as a Confluent producer would write it to {@code topic}; serialize before
+     * pausing the registry to write valid records during an outage with {@link #sendRaw}.
+     */
+    public byte[] serialize(Topic<String, ?> topic, Object value) {
+        return serializer.serialize(topic.name(), value);
+    }
+
     public Map<String, Object> serdeConfig() {
         return Map.of("schema.registry.url", registryUrl(), "specific.avro.reader", "true");
     }
@@ -96,8 +115,15 @@ public final class TestStack {
 
     /** Publishes raw bytes, for poison records. */
     public void sendRaw(String topic, String key, byte[] value) {
+        sendRaw(topic, key, value, Map.of());
+    }
+
+    /** Publishes raw bytes with headers (UTF-8 values), for example a record as a dead-letter topic holds it. */
+    public void sendRaw(String topic, String key, byte[] value, Map<String, String> headers) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, value);
+        headers.forEach((name, text) -> record.headers().add(name, text.getBytes(StandardCharsets.UTF_8)));
         try {
-            rawProducer.send(new ProducerRecord<>(topic, key, value)).get();
+            rawProducer.send(record).get();
         } catch (InterruptedException | ExecutionException e) {
             throw new IllegalStateException("cannot publish to " + topic, e);
         }
@@ -191,6 +217,48 @@ public final class TestStack {
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(readerConfig(),
                 new StringDeserializer(), new ByteArrayDeserializer())) {
             return poll(consumer, List.of(topic), key::equals, done, timeout);
+        }
+    }
+
+    /**
+     * Like {@link #awaitRecords}, then reads on until no record keyed {@code key} has arrived for {@code quiet}, and
+     * returns every record seen: a late duplicate is in the list, not missed.
+     */
+    public List<ConsumerRecord<String, Object>> awaitRecordsThenQuiet(List<String> topics, String key,
+            Predicate<List<ConsumerRecord<String, Object>>> done, Duration timeout, Duration quiet) {
+        AvroDeserializer deserializer = new AvroDeserializer();
+        deserializer.configure(serdeConfig(), false);
+        try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(readerConfig(),
+                new StringDeserializer(), deserializer)) {
+            List<ConsumerRecord<String, Object>> found = new ArrayList<>(poll(consumer, topics, key::equals, done,
+                    timeout));
+            readUntilQuiet(consumer, key, found, quiet);
+            return found;
+        }
+    }
+
+    /** {@link #awaitRecordsThenQuiet} for raw values, such as dead-letter topics; {@code done} may accept none. */
+    public List<ConsumerRecord<String, byte[]>> awaitRawRecordsThenQuiet(String topic, String key,
+            Predicate<List<ConsumerRecord<String, byte[]>>> done, Duration timeout, Duration quiet) {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(readerConfig(),
+                new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<ConsumerRecord<String, byte[]>> found = new ArrayList<>(poll(consumer, List.of(topic), key::equals,
+                    done, timeout));
+            readUntilQuiet(consumer, key, found, quiet);
+            return found;
+        }
+    }
+
+    private static <V> void readUntilQuiet(KafkaConsumer<String, V> consumer, String key,
+            List<ConsumerRecord<String, V>> found, Duration quiet) {
+        long quietUntil = System.nanoTime() + quiet.toNanos();
+        while (System.nanoTime() < quietUntil) {
+            for (ConsumerRecord<String, V> record : consumer.poll(Duration.ofMillis(100))) {
+                if (key.equals(record.key())) {
+                    found.add(record);
+                    quietUntil = System.nanoTime() + quiet.toNanos();
+                }
+            }
         }
     }
 
