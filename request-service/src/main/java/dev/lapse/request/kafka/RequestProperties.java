@@ -33,7 +33,7 @@ public record RequestProperties(@DefaultValue("PT12H") Duration maxDuration, @De
 
     /**
      * Bounds on a REST write, so a caller is answered within seconds when the broker or the registry is down. The
-     * registry client has its own timeouts (2 s to connect, 5 s per call); a first write of a schema pays them.
+     * registry client has its own timeouts (2 s to connect, 3 s per call); a first write of a schema pays them.
      *
      * @param maxBlock the producer's {@code max.block.ms}: waiting for metadata or buffer space
      * @param requestTimeout the producer's {@code request.timeout.ms}: one produce request

@@ -25,12 +25,12 @@ public final class HttpSchemaRegistry implements SchemaRegistry {
 
     private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
     /**
-     * Short on purpose (yet long enough for a registration on a loaded machine): an unreachable registry must turn
-     * into a wait-and-retry (or a quick 503 on REST) within seconds, and schema answers are cached, so only the
-     * first use of each schema pays a round trip.
+     * Short on purpose: an unreachable registry must turn into a wait-and-retry (or a quick 503 on REST) within
+     * seconds, and schema answers are cached, so only the first use of each schema pays a round trip. A call that
+     * times out on a slow registry is retried like any outage, never taken for a broken record.
      */
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
-    private static final Duration TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration TIMEOUT = Duration.ofSeconds(3);
 
     private final List<String> baseUrls;
     private final HttpClient http;

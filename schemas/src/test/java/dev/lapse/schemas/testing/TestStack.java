@@ -6,6 +6,7 @@ import dev.lapse.schemas.Topic;
 import dev.lapse.schemas.Topics;
 import dev.lapse.schemas.serde.AvroDeserializer;
 import dev.lapse.schemas.serde.AvroSerializer;
+import dev.lapse.schemas.serde.RegistryUnavailableException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -104,12 +105,27 @@ public final class TestStack {
         return Map.of("schema.registry.url", registryUrl(), "specific.avro.reader", "true");
     }
 
-    /** Publishes an Avro event as any Confluent client would, and waits for the broker's acknowledgement. */
+    /**
+     * Publishes an Avro event as any Confluent client would, and waits for the broker's acknowledgement. A registry
+     * call that times out on a loaded machine is tried again, as Lapse's own services do.
+     */
     public void send(Topic<String, ?> topic, String key, Object value) {
-        try {
-            producer.send(new ProducerRecord<>(topic.name(), key, value)).get();
-        } catch (InterruptedException | ExecutionException e) {
-            throw new IllegalStateException("cannot publish to " + topic, e);
+        send(new ProducerRecord<>(topic.name(), key, value));
+    }
+
+    private void send(ProducerRecord<String, Object> record) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                producer.send(record).get();
+                return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof RegistryUnavailableException) || attempt == 3) {
+                    throw new IllegalStateException("cannot publish to " + record.topic(), e);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("cannot publish to " + record.topic(), e);
+            }
         }
     }
 
@@ -172,11 +188,7 @@ public final class TestStack {
 
     /** Publishes an Avro event to a partition chosen by the caller, as a client with another partitioner might. */
     public void send(Topic<String, ?> topic, int partition, String key, Object value) {
-        try {
-            producer.send(new ProducerRecord<>(topic.name(), partition, key, value)).get();
-        } catch (InterruptedException | ExecutionException e) {
-            throw new IllegalStateException("cannot publish to " + topic, e);
-        }
+        send(new ProducerRecord<>(topic.name(), partition, key, value));
     }
 
     /**
