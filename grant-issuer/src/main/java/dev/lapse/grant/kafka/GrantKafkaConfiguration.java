@@ -12,6 +12,6 @@ class GrantKafkaConfiguration {
 
     @Bean
     SeenRequests issuedGrants(KafkaProperties kafka) {
-        return SeenRequests.of(Topics.ISSUED_GRANTS_STATE, kafka.buildConsumerProperties());
+        return SeenRequests.of(Topics.ISSUED_GRANTS_STATE, Topics.ACCESS_APPROVED, kafka.buildConsumerProperties());
     }
 }

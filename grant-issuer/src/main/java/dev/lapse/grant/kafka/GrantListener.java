@@ -55,12 +55,12 @@ class GrantListener implements ConsumerSeekAware {
 
     @Override
     public void onPartitionsAssigned(Map<TopicPartition, Long> assignments, ConsumerSeekCallback callback) {
-        issued.restore(SeenRequests.numbers(assignments.keySet(), Topics.ACCESS_APPROVED));
+        issued.assigned(assignments.keySet());
     }
 
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-        issued.forget(SeenRequests.numbers(partitions, Topics.ACCESS_APPROVED));
+        issued.revoked(partitions);
     }
 
     @KafkaListener(id = "grant-approvals", topics = "lapse.access.approved",

@@ -62,12 +62,12 @@ class IngressListener implements ConsumerSeekAware {
 
     @Override
     public void onPartitionsAssigned(Map<TopicPartition, Long> assignments, ConsumerSeekCallback callback) {
-        accepted.restore(SeenRequests.numbers(assignments.keySet(), Topics.ACCESS_SUBMITTED));
+        accepted.assigned(assignments.keySet());
     }
 
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-        accepted.forget(SeenRequests.numbers(partitions, Topics.ACCESS_SUBMITTED));
+        accepted.revoked(partitions);
     }
 
     @KafkaListener(id = "request-ingress", topics = "lapse.access.submitted",

@@ -51,7 +51,8 @@ class RequestKafkaConfiguration {
     /** The request ids the gate accepted, read back per partition from their compacted topic. */
     @Bean
     SeenRequests acceptedRequests(KafkaProperties kafka) {
-        return SeenRequests.of(Topics.ACCEPTED_REQUESTS_STATE, kafka.buildConsumerProperties());
+        return SeenRequests.of(Topics.ACCEPTED_REQUESTS_STATE, Topics.ACCESS_SUBMITTED,
+                kafka.buildConsumerProperties());
     }
 
     /**

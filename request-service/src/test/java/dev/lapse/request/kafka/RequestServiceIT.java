@@ -177,7 +177,7 @@ class RequestServiceIT {
     }
 
     private static List<ConsumerRecord<String, Object>> settled(String topic, String requestId) {
-        return stack.settled(List.of(topic), requestId::equals, QUIET);
+        return stack.awaitRecordsThenQuiet(List.of(topic), requestId, found -> !found.isEmpty(), WAIT, QUIET);
     }
 
     @Test

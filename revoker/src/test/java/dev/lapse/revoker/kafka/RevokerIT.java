@@ -82,8 +82,8 @@ class RevokerIT {
 
     /** Waits for {@code count} expiries of this run's keys, then a quiet period, and returns the whole list. */
     private List<AccessExpired> expiries(Predicate<String> keys, int count) {
-        stack.awaitRecords(List.of(Topics.ACCESS_EXPIRED.name()), keys, found -> found.size() >= count, WAIT);
-        return stack.settled(List.of(Topics.ACCESS_EXPIRED.name()), keys, QUIET).stream()
+        return stack.awaitRecordsThenQuiet(List.of(Topics.ACCESS_EXPIRED.name()), keys,
+                found -> found.size() >= count, WAIT, QUIET).stream()
                 .map(ConsumerRecord::value).map(AccessExpired.class::cast).toList();
     }
 
@@ -122,7 +122,8 @@ class RevokerIT {
         // Past the grant's own expiry too, so a second, time-elapsed expiry would show.
         Instant pastExpiry = Instant.now().plusSeconds(5);
         await().atMost(Duration.ofSeconds(10)).until(() -> Instant.now().isAfter(pastExpiry));
-        assertThat(stack.readCommitted(List.of(Topics.ACCESS_EXPIRED.name()), id::equals)).hasSize(1);
+        assertThat(stack.awaitRecordsThenQuiet(List.of(Topics.ACCESS_EXPIRED.name()), id, found -> true, WAIT, QUIET))
+                .hasSize(1);
         assertThat(expiries).singleElement().satisfies(expired -> {
             assertThat(expired.getReason()).isEqualTo(ExpiryReason.REVOKED);
             assertThat(expired.getLateByMs()).isNegative();

@@ -43,6 +43,7 @@ public final class SeenRequests {
     private static final Logger log = LoggerFactory.getLogger(SeenRequests.class);
 
     private final Topic<String, RequestSeen> stateTopic;
+    private final Topic<String, ?> guarded;
     private final Supplier<Consumer<String, byte[]>> readers;
     /** Header of a state record naming the record that claimed the id. */
     public static final String SOURCE_HEADER = "lapse.source";
@@ -52,20 +53,37 @@ public final class SeenRequests {
 
     /**
      * @param stateTopic the compacted topic holding the ids
+     * @param guarded the input topic whose records the ids guard: its partition p is judged by partition p of the state
      * @param readers read_committed consumers without a group, for reading partitions back
      */
-    public SeenRequests(Topic<String, RequestSeen> stateTopic, Supplier<Consumer<String, byte[]>> readers) {
+    public SeenRequests(Topic<String, RequestSeen> stateTopic, Topic<String, ?> guarded,
+            Supplier<Consumer<String, byte[]>> readers) {
         this.stateTopic = stateTopic;
+        this.guarded = guarded;
         this.readers = readers;
     }
 
     /** Ids kept in {@code stateTopic}, read back with consumers configured like the service's own, minus the group. */
-    public static SeenRequests of(Topic<String, RequestSeen> stateTopic, Map<String, Object> consumerProperties) {
+    public static SeenRequests of(Topic<String, RequestSeen> stateTopic, Topic<String, ?> guarded,
+            Map<String, Object> consumerProperties) {
         Map<String, Object> reader = new HashMap<>(consumerProperties);
         reader.remove(ConsumerConfig.GROUP_ID_CONFIG);
         reader.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        return new SeenRequests(stateTopic,
+        return new SeenRequests(stateTopic, guarded,
                 () -> new KafkaConsumer<>(reader, new StringDeserializer(), new ByteArrayDeserializer()));
+    }
+
+    /**
+     * A listener was assigned partitions (of any of its topics): reads back the state of those of the guarded topic,
+     * before their records are consumed.
+     */
+    public void assigned(Collection<TopicPartition> partitions) {
+        restore(numbers(partitions));
+    }
+
+    /** A listener gave up partitions: forgets those of the guarded topic, which another instance reads back. */
+    public void revoked(Collection<TopicPartition> partitions) {
+        forget(numbers(partitions));
     }
 
     /**
@@ -104,8 +122,7 @@ public final class SeenRequests {
         return record.topic() + "-" + record.partition() + "@" + record.offset();
     }
 
-    /** Reads back the ids of the given partitions, replacing what the cache held for them. */
-    public void restore(Collection<Integer> partitions) {
+    private void restore(Collection<Integer> partitions) {
         if (partitions.isEmpty()) {
             return;
         }
@@ -143,18 +160,14 @@ public final class SeenRequests {
                 (System.nanoTime() - startNs) / 1_000_000);
     }
 
-    /** Forgets the partitions given up: another instance reads them back. */
-    public void forget(Collection<Integer> partitions) {
-        new HashSet<>(partitions).forEach(byPartition::remove);
+    private void forget(Collection<Integer> partitions) {
+        partitions.forEach(byPartition::remove);
     }
 
-    /**
-     * The partition numbers of {@code topic} among Kafka topic-partitions: the state a listener restores follows
-     * the one input topic it guards, not every topic its class happens to listen to.
-     */
-    public static Set<Integer> numbers(Collection<TopicPartition> partitions, Topic<String, ?> topic) {
+    /** The partition numbers of the guarded topic: not every topic the listener's class happens to listen to. */
+    private Set<Integer> numbers(Collection<TopicPartition> partitions) {
         Set<Integer> numbers = new HashSet<>();
-        partitions.stream().filter(tp -> tp.topic().equals(topic.name())).forEach(tp -> numbers.add(tp.partition()));
+        partitions.stream().filter(tp -> tp.topic().equals(guarded.name())).forEach(tp -> numbers.add(tp.partition()));
         return numbers;
     }
 }

@@ -165,62 +165,9 @@ public final class TestStack {
         }
     }
 
-    /**
-     * The whole list of committed records with matching keys once it has stopped changing for {@code quiet}: what a
-     * test asserts after the expected events arrived, so that a late duplicate shows up instead of slipping by.
-     */
-    public List<ConsumerRecord<String, Object>> settled(List<String> topics, Predicate<String> keys, Duration quiet) {
-        long deadline = System.nanoTime() + quiet.plusSeconds(60).toNanos();
-        List<ConsumerRecord<String, Object>> last = readCommitted(topics, keys);
-        long unchangedSince = System.nanoTime();
-        while (System.nanoTime() - unchangedSince < quiet.toNanos()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the records on " + topics + " kept changing for a minute");
-            }
-            List<ConsumerRecord<String, Object>> now = readCommitted(topics, keys);
-            if (now.size() != last.size()) {
-                last = now;
-                unchangedSince = System.nanoTime();
-            }
-        }
-        return last;
-    }
-
     /** Publishes an Avro event to a partition chosen by the caller, as a client with another partitioner might. */
     public void send(Topic<String, ?> topic, int partition, String key, Object value) {
         send(new ProducerRecord<>(topic.name(), partition, key, value));
-    }
-
-    /**
-     * Every committed record of the given topics whose key matches, read from the beginning to the current end: for
-     * asserting the whole list after a quiet period, where a late duplicate would show.
-     */
-    public List<ConsumerRecord<String, Object>> readCommitted(List<String> topics, Predicate<String> keys) {
-        AvroDeserializer deserializer = new AvroDeserializer();
-        deserializer.configure(serdeConfig(), false);
-        try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(readerConfig(),
-                new StringDeserializer(), deserializer)) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (String topic : topics) {
-                consumer.partitionsFor(topic).forEach(info -> partitions.add(new TopicPartition(topic, info.partition())));
-            }
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            List<ConsumerRecord<String, Object>> matching = new ArrayList<>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (partitions.stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("could not read " + topics + " to their end within 30 s");
-                }
-                for (ConsumerRecord<String, Object> record : consumer.poll(Duration.ofMillis(100))) {
-                    if (record.key() != null && keys.test(record.key())) {
-                        matching.add(record);
-                    }
-                }
-            }
-            return matching;
-        }
     }
 
     /** Like {@link #awaitRecords} for dead-letter topics, whose values are kept as the raw bytes that arrived. */
@@ -238,13 +185,18 @@ public final class TestStack {
      */
     public List<ConsumerRecord<String, Object>> awaitRecordsThenQuiet(List<String> topics, String key,
             Predicate<List<ConsumerRecord<String, Object>>> done, Duration timeout, Duration quiet) {
+        return awaitRecordsThenQuiet(topics, key::equals, done, timeout, quiet);
+    }
+
+    /** {@link #awaitRecordsThenQuiet(List, String, Predicate, Duration, Duration)} for every key that matches. */
+    public List<ConsumerRecord<String, Object>> awaitRecordsThenQuiet(List<String> topics, Predicate<String> keys,
+            Predicate<List<ConsumerRecord<String, Object>>> done, Duration timeout, Duration quiet) {
         AvroDeserializer deserializer = new AvroDeserializer();
         deserializer.configure(serdeConfig(), false);
         try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(readerConfig(),
                 new StringDeserializer(), deserializer)) {
-            List<ConsumerRecord<String, Object>> found = new ArrayList<>(poll(consumer, topics, key::equals, done,
-                    timeout));
-            readUntilQuiet(consumer, key, found, quiet);
+            List<ConsumerRecord<String, Object>> found = new ArrayList<>(poll(consumer, topics, keys, done, timeout));
+            readUntilQuiet(consumer, keys, found, quiet);
             return found;
         }
     }
@@ -256,17 +208,17 @@ public final class TestStack {
                 new StringDeserializer(), new ByteArrayDeserializer())) {
             List<ConsumerRecord<String, byte[]>> found = new ArrayList<>(poll(consumer, List.of(topic), key::equals,
                     done, timeout));
-            readUntilQuiet(consumer, key, found, quiet);
+            readUntilQuiet(consumer, key::equals, found, quiet);
             return found;
         }
     }
 
-    private static <V> void readUntilQuiet(KafkaConsumer<String, V> consumer, String key,
+    private static <V> void readUntilQuiet(KafkaConsumer<String, V> consumer, Predicate<String> keys,
             List<ConsumerRecord<String, V>> found, Duration quiet) {
         long quietUntil = System.nanoTime() + quiet.toNanos();
         while (System.nanoTime() < quietUntil) {
             for (ConsumerRecord<String, V> record : consumer.poll(Duration.ofMillis(100))) {
-                if (key.equals(record.key())) {
+                if (record.key() != null && keys.test(record.key())) {
                     found.add(record);
                     quietUntil = System.nanoTime() + quiet.toNanos();
                 }
