@@ -15,11 +15,18 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.DoubleStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +38,9 @@ import org.slf4j.LoggerFactory;
  * files hold and prints one table ({@link ChaosReport}). Exit code 0 when every row that must hold did, 1 when one
  * did not, 2 when the run could not be made.
  *
- * <p>Kills and restarts happen one at a time: each waits until every part is back, so each outage has one cause.
+ * <p>Service kills may overlap (a service is killed again only once it is back). The broker restart waits until
+ * every service is back, and no service is killed while the broker is away. The revoker is killed only while every
+ * other part is up and grants are being issued, so that grants fall due while it is down.
  */
 public final class ChaosRun {
 
@@ -40,6 +49,8 @@ public final class ChaosRun {
     static final String RESTORE_METRIC = "lapse_revoker_restore_completed_epoch_ms";
     private static final Duration BACK_TIMEOUT = Duration.ofMinutes(3);
     private static final Duration QUIET = Duration.ofSeconds(3);
+    /** Grants are being issued when one was read this recently. */
+    private static final Duration FLOWING = Duration.ofSeconds(2);
     private static final Duration AUDIT_TIMEOUT = Duration.ofSeconds(60);
 
     private ChaosRun() {
@@ -89,6 +100,11 @@ public final class ChaosRun {
         Random random = new Random(seed);
         log.info("Chaos run: {} of load at {} requests/s, {} kill(s) per service, {} broker restart(s), seed {}",
                 options.duration(), options.ratePerSecond(), options.killsPerService(), options.brokerRestarts(), seed);
+        ExecutorService restarts = Executors.newCachedThreadPool(runnable -> {
+            Thread thread = new Thread(runnable, "lapse-chaos-restart");
+            thread.setDaemon(true);
+            return thread;
+        });
         try (ChaosStack stack = ChaosStack.start(options.runDir(), registryHome, classpath, options.tickMs());
              LifecycleReader reader = new LifecycleReader(stack.bootstrapServers(), stack.registryUrl());
              LoadDriver load = new LoadDriver(stack.service(RequestServiceApplication.NAME), reader,
@@ -97,12 +113,30 @@ public final class ChaosRun {
             List<Outage> outages = Collections.synchronizedList(new ArrayList<>());
             long loadStartMs = System.currentTimeMillis();
             load.start();
+            Map<String, Future<?>> restarting = new HashMap<>();
             for (Event event : schedule(options, random)) {
                 awaitUntil(loadStartMs + event.atMs(), load, reader);
-                awaitAllBack(stack);
-                outages.add(event.part().equals(ChaosReport.BROKER) ? restartBroker(stack)
-                        : killAndRestart(stack.service(event.part()), random));
+                if (event.part().equals(ChaosReport.BROKER)) {
+                    // A service starting while the broker is away would fail its start: the broker goes alone.
+                    restarting.values().forEach(ChaosRun::await);
+                    awaitAllBack(stack);
+                    outages.add(restartBroker(stack));
+                } else {
+                    if (event.part().equals(RevokerApplication.NAME)) {
+                        // Only grants issued before the kill can fall due while the revoker is down: kill it while
+                        // every other part is up and grants are being issued.
+                        restarting.values().forEach(ChaosRun::await);
+                        awaitAllBack(stack);
+                        awaitGrantsFlowing(reader);
+                    }
+                    Optional.ofNullable(restarting.get(event.part())).ifPresent(ChaosRun::await);
+                    ServiceProcess service = stack.service(event.part());
+                    long restartDelayMs = random.nextInt(2_000);
+                    restarting.put(event.part(), restarts.submit(() -> outages.add(killAndRestart(service,
+                            restartDelayMs))));
+                }
             }
+            restarting.values().forEach(ChaosRun::await);
             awaitAllBack(stack);
             awaitUntil(loadStartMs + options.duration().toMillis(), load, reader);
             load.stop();
@@ -120,6 +154,8 @@ public final class ChaosRun {
                     options.ratePerSecond(), options.killsPerService(), options.brokerRestarts(), seed,
                     stack.runDir().resolve("logs"))));
             return report;
+        } finally {
+            restarts.shutdownNow();
         }
     }
 
@@ -143,11 +179,11 @@ public final class ChaosRun {
         return events;
     }
 
-    private static Outage killAndRestart(ServiceProcess service, Random random) {
+    private static Outage killAndRestart(ServiceProcess service, long restartDelayMs) {
         long killedAtMs = System.currentTimeMillis();
         service.kill();
         // An orchestrator takes a moment to notice and restart a dead process.
-        ServiceProcess.pause(Duration.ofMillis(random.nextInt(2_000)));
+        ServiceProcess.pause(Duration.ofMillis(restartDelayMs));
         long restartedAtMs = System.currentTimeMillis();
         service.start();
         long healthyAtMs = service.awaitHealthy(BACK_TIMEOUT);
@@ -200,6 +236,31 @@ public final class ChaosRun {
         long stoppedAtMs = System.currentTimeMillis();
         stack.restartBroker();
         return new Outage(ChaosReport.BROKER, stoppedAtMs, System.currentTimeMillis(), "started");
+    }
+
+    private static void await(Future<?> restart) {
+        try {
+            restart.get(BACK_TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("a service did not come back: " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("a service did not come back within " + BACK_TIMEOUT.toSeconds() * 2
+                    + " s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private static void awaitGrantsFlowing(LifecycleReader reader) {
+        Instant deadline = Instant.now().plus(BACK_TIMEOUT);
+        while (System.currentTimeMillis() - reader.lastGrantReadAtMs() > FLOWING.toMillis()) {
+            if (Instant.now().isAfter(deadline)) {
+                log.warn("No grant was issued for {} s; killing the revoker anyway", BACK_TIMEOUT.toSeconds());
+                return;
+            }
+            ServiceProcess.pause(Duration.ofMillis(100));
+        }
     }
 
     private static void awaitAllBack(ChaosStack stack) {

@@ -48,6 +48,7 @@ final class LifecycleReader implements AutoCloseable {
     private final AvroDeserializer deserializer = new AvroDeserializer();
     private final Map<String, Tracker> requests = new ConcurrentHashMap<>();
     private final AtomicLong lastEventAtMs = new AtomicLong();
+    private final AtomicLong lastGrantReadAtMs = new AtomicLong();
     private final AtomicLong caughtUpAtMs = new AtomicLong();
     private final AtomicLong unreadable = new AtomicLong();
     private final Thread owner;
@@ -143,6 +144,7 @@ final class LifecycleReader implements AutoCloseable {
         } else if (event instanceof AccessGranted granted) {
             tracker.granted(new Grant(granted.getGrantId(), granted.getGrantedAt().toEpochMilli(),
                     granted.getExpiresAt().toEpochMilli()));
+            lastGrantReadAtMs.set(System.currentTimeMillis());
         } else if (event instanceof AccessExpired expired) {
             tracker.expired(new Expiry(expired.getExpiresAt().toEpochMilli(), expired.getOccurredAt().toEpochMilli(),
                     expired.getReason() == ExpiryReason.TIME_ELAPSED));
@@ -176,6 +178,11 @@ final class LifecycleReader implements AutoCloseable {
     /** When the last event was read, epoch ms. */
     long lastEventAtMs() {
         return lastEventAtMs.get();
+    }
+
+    /** When the last {@code AccessGranted} was read, epoch ms. */
+    long lastGrantReadAtMs() {
+        return lastGrantReadAtMs.get();
     }
 
     /** When the reader last stood at the end (the last stable offset) of every partition, epoch ms. */

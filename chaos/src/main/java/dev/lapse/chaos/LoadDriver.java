@@ -129,10 +129,10 @@ final class LoadDriver implements AutoCloseable {
         String requestId = "chaos-" + (++sequence);
         long durationMs = 2_000 + random.nextInt(8_001);
         Plan plan;
-        if (roll < DUPLICATE_SHARE + DENY_SHARE) {
+        if (roll >= DUPLICATE_SHARE && roll < DUPLICATE_SHARE + DENY_SHARE) {
             plan = new Plan(requestId, random.nextBoolean() ? Channel.REST : Channel.INGRESS, Intent.DENY, durationMs,
                     List.of("id", "email"));
-        } else if (roll < DUPLICATE_SHARE + DENY_SHARE + REJECT_SHARE) {
+        } else if (roll >= DUPLICATE_SHARE && roll < DUPLICATE_SHARE + DENY_SHARE + REJECT_SHARE) {
             plan = new Plan(requestId, Channel.INGRESS, Intent.REJECT, durationMs, List.of("id", "email"));
         } else {
             plan = new Plan(requestId, random.nextDouble() < 0.6 ? Channel.REST : Channel.INGRESS, Intent.GRANT,

@@ -35,7 +35,7 @@ class AuditCheckTest {
     }
 
     @Test
-    void entries_countsEachRecordOverEveryChainFile_andALineWithoutCoordinatesAsItsOwn() throws Exception {
+    void entries_countsEachRecordOverEveryChainFile_butState_andALineWithoutCoordinatesAsItsOwn() throws Exception {
         // given
         Files.writeString(dir.resolve("lapse.a-0.jsonl"), """
                 {"entry":{"topic":"lapse.a","partition":0,"offset":0}}
@@ -43,6 +43,8 @@ class AuditCheckTest {
                 {"entry":{"topic":"lapse.a","partition":0,"offset":1}}
                 """);
         Files.writeString(dir.resolve("lapse.b-2.jsonl"), "{\"entry\":{\"topic\":\"lapse.b\"}}\n");
+        Files.writeString(dir.resolve("lapse.state.grants-0.jsonl"),
+                "{\"entry\":{\"topic\":\"lapse.state.grants\",\"partition\":0,\"offset\":0}}\n");
         Files.writeString(dir.resolve("checkpoints.json"), "{\"topic\":\"lapse.a\",\"partition\":0,\"offset\":0}\n");
 
         // when

@@ -19,7 +19,7 @@ class ChaosIT {
     void everyRequestEndsOnce_throughKillsAndABrokerRestart() {
         // given
         ChaosOptions options = new ChaosOptions(Duration.ofSeconds(60), 3, 1, 1, 0, Path.of("target", "chaos-it"),
-                Duration.ofSeconds(45), 10);
+                Duration.ofSeconds(90), 10);
 
         // when
         ChaosReport report = ChaosRun.run(options, SchemaRegistryProcess.homeFromEnvironment().orElseThrow(),

@@ -111,6 +111,18 @@ class ChaosReportTest {
     }
 
     @Test
+    void of_aRevokerKilledWhileNoGrantFellDue_failsForShowingNothing() {
+        Outage revoker = new Outage(ChaosReport.REVOKER, 10_000, 15_000, "restore metric");
+        Map<String, Lifecycle> lifecycles = Map.of("r1", withdrawn("r1", 20_000, 20_005));
+
+        ChaosReport report = ChaosReport.of(accepted("r1"), lifecycles, NO_EXTRAS, List.of(revoker), CLEAN_AUDIT,
+                TICK_MS);
+
+        assertThat(check(report, "due while the revoker was down")).isEqualTo(Row.Check.FAIL);
+        assertThat(value(report, "due while the revoker was down")).endsWith("so nothing was shown");
+    }
+
+    @Test
     void of_aGrantDueWhileTheBrokerRestarted_isAFigureApart() {
         // given: the broker away from 30 000 to 34 000; a grant due at 36 000 (within the settling time after)
         Outage broker = new Outage(ChaosReport.BROKER, 30_000, 34_000, "started");
