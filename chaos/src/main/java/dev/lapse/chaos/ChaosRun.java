@@ -97,7 +97,9 @@ public final class ChaosRun {
     /** Makes a run and prints its table to standard output. */
     public static ChaosReport run(ChaosOptions options, Path registryHome, String classpath) {
         long seed = options.seed() != 0 ? options.seed() : new SecureRandom().nextLong();
+        // Two streams from one seed: the load's choices and the kills' do not interleave on one generator.
         Random random = new Random(seed);
+        Random loadRandom = new Random(random.nextLong());
         log.info("Chaos run: {} of load at {} requests/s, {} kill(s) per service, {} broker restart(s), seed {}",
                 options.duration(), options.ratePerSecond(), options.killsPerService(), options.brokerRestarts(), seed);
         ExecutorService restarts = Executors.newCachedThreadPool(runnable -> {
@@ -108,7 +110,7 @@ public final class ChaosRun {
         try (ChaosStack stack = ChaosStack.start(options.runDir(), registryHome, classpath, options.tickMs());
              LifecycleReader reader = new LifecycleReader(stack.bootstrapServers(), stack.registryUrl());
              LoadDriver load = new LoadDriver(stack.service(RequestServiceApplication.NAME), reader,
-                     stack.bootstrapServers(), stack.registryUrl(), options.ratePerSecond(), random)) {
+                     stack.bootstrapServers(), stack.registryUrl(), options.ratePerSecond(), loadRandom)) {
             reader.start();
             List<Outage> outages = Collections.synchronizedList(new ArrayList<>());
             long loadStartMs = System.currentTimeMillis();
