@@ -109,9 +109,12 @@ public final class ChaosReport {
                 if (revoker.isEmpty()) {
                     continue;
                 }
-                dueWhileRevokerDown++;
                 Optional<Expiry> expiry = lifecycle.expiries().stream().filter(e -> e.expiresAtMs() == dueMs)
                         .findFirst();
+                if (expiry.isPresent() && expiry.get().occurredAtMs() < revoker.get().fromMs()) {
+                    continue; // it ended (revoked early, or due just before the kill) while the revoker still ran
+                }
+                dueWhileRevokerDown++;
                 if (expiry.isEmpty()) {
                     neverExpired++;
                 } else {
