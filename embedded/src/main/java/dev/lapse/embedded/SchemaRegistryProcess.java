@@ -2,6 +2,7 @@ package dev.lapse.embedded;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,6 +15,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -24,6 +27,10 @@ import org.slf4j.LoggerFactory;
  * serving the Confluent-compatible API at {@code /apis/ccompat/v7} with BACKWARD compatibility enforced, as a
  * Confluent registry does by default. With a data directory its storage is a file H2 database, so schema ids
  * survive a restart; without one it keeps schemas in memory, which suits tests.
+ *
+ * <p>With a data directory the process also leaves a {@link PidFile} there ({@value #PID_FILE}) and carries the
+ * marker {@code -Dlapse.registry.owner=<data directory>}: if its parent is killed (its shutdown hook does not run
+ * then) the next start with the same directory finds the orphan and ends it before starting afresh.
  */
 public final class SchemaRegistryProcess implements AutoCloseable {
 
@@ -34,17 +41,23 @@ public final class SchemaRegistryProcess implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SchemaRegistryProcess.class);
     private static final String CCOMPAT_PATH = "/apis/ccompat/v7";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(15);
+    /** The pid file's name in the data directory. */
+    public static final String PID_FILE = "registry.pid";
+    private static final String OWNER_PROPERTY = "lapse.registry.owner";
 
     private final Process process;
     private final String baseUrl;
     private final Path logFile;
+    private final @Nullable PidFile pidFile;
     private final Thread shutdownHook;
     private volatile boolean paused;
 
-    private SchemaRegistryProcess(Process process, String baseUrl, Path logFile) {
+    private SchemaRegistryProcess(Process process, String baseUrl, Path logFile, @Nullable PidFile pidFile) {
         this.process = process;
         this.baseUrl = baseUrl;
         this.logFile = logFile;
+        this.pidFile = pidFile;
         // A registry must never outlive its parent, whatever way the parent ends.
         this.shutdownHook = new Thread(this::stopProcess, "lapse-registry-stop");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -55,10 +68,21 @@ public final class SchemaRegistryProcess implements AutoCloseable {
      *
      * @param home the unpacked Apicurio distribution (holding {@code apicurio-registry-app-*-runner.jar})
      * @param port the HTTP port on 127.0.0.1, or 0 for any free port
-     * @param dataDir where the H2 database lives, or null to keep schemas in memory only
+     * @param dataDir where the H2 database lives, or null to keep schemas in memory only; a registry left running
+     *                there by a parent that was killed is ended first
+     * @throws IllegalStateException if a registry started by a process that is still running uses {@code dataDir}
      */
     public static SchemaRegistryProcess start(Path home, int port, @Nullable Path dataDir) {
         Path runner = runnerJar(home);
+        @Nullable PidFile pidFile = dataDir == null ? null : pidFile(dataDir);
+        if (pidFile != null) {
+            pidFile.endStale(STOP_GRACE);
+        }
+        // Whatever already answers on the port would pass the readiness probe for the registry started here.
+        if (port != 0 && !Ports.isFree(InetAddress.getLoopbackAddress(), port)) {
+            throw new IllegalStateException("port " + port + " on 127.0.0.1, needed by the schema registry, is in use"
+                    + " by another process");
+        }
         int httpPort = port == 0 ? KafkaBroker.freePort() : port;
         try {
             Path logDir = dataDir != null ? dataDir : Files.createTempDirectory("lapse-registry-");
@@ -75,6 +99,7 @@ public final class SchemaRegistryProcess implements AutoCloseable {
                     "-Dapicurio.ccompat.use-canonical-hash=true"));
             if (dataDir != null) {
                 command.add("-Dapicurio.datasource.url=jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("registry"));
+                command.add(ownerMarker(dataDir));
             }
             command.addAll(List.of("-jar", runner.toString()));
             Process process = new ProcessBuilder(command)
@@ -82,13 +107,32 @@ public final class SchemaRegistryProcess implements AutoCloseable {
                     .redirectErrorStream(true)
                     .redirectOutput(logFile.toFile())
                     .start();
+            if (pidFile != null) {
+                pidFile.write(process.toHandle());
+            }
             SchemaRegistryProcess registry =
-                    new SchemaRegistryProcess(process, "http://127.0.0.1:" + httpPort, logFile);
+                    new SchemaRegistryProcess(process, "http://127.0.0.1:" + httpPort, logFile, pidFile);
             registry.awaitReady();
             return registry;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the schema registry from " + runner, e);
         }
+    }
+
+    /**
+     * Ends a registry that a killed parent left running with this data directory, if there is one, so its port is
+     * free again; {@link #start} does the same.
+     *
+     * @return the pid of the registry that was ended, empty when there was none
+     * @throws IllegalStateException if the registry there belongs to a process that is still running
+     */
+    public static OptionalLong endStale(Path dataDir) {
+        return pidFile(dataDir).endStale(STOP_GRACE);
+    }
+
+    /** The pid of the registry process. */
+    public long pid() {
+        return process.pid();
     }
 
     /** Starts an in-memory registry on a free port from the distribution named by {@value #HOME_PROPERTY}. */
@@ -157,24 +201,28 @@ public final class SchemaRegistryProcess implements AutoCloseable {
     }
 
     private void stopProcess() {
-        if (!process.isAlive()) {
-            return;
-        }
-        if (paused) {
-            // A stopped process holds SIGTERM until it runs again; let it run so it can shut down cleanly.
-            signal("CONT");
-            paused = false;
-        }
-        process.destroy();
-        try {
-            if (!process.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+        if (process.isAlive()) {
+            if (paused) {
+                // A stopped process holds SIGTERM until it runs again; let it run so it can shut down cleanly.
+                signal("CONT");
+                paused = false;
             }
+            PidFile.stop(process.toHandle(), STOP_GRACE);
             log.info("Schema registry on {} stopped", baseUrl);
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
         }
+        // A clean stop leaves nothing for the next start to end.
+        if (pidFile != null) {
+            pidFile.delete();
+        }
+    }
+
+    private static PidFile pidFile(Path dataDir) {
+        return new PidFile(dataDir.resolve(PID_FILE), List.of(Pattern.compile(".*apicurio-registry-app-.*-runner\\.jar"),
+                Pattern.compile(Pattern.quote(ownerMarker(dataDir)))));
+    }
+
+    private static String ownerMarker(Path dataDir) {
+        return "-D" + OWNER_PROPERTY + "=" + dataDir.toAbsolutePath().normalize();
     }
 
     private void awaitReady() {

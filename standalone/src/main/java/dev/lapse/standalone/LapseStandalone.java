@@ -2,11 +2,13 @@ package dev.lapse.standalone;
 
 import dev.lapse.audit.AuditSinkApplication;
 import dev.lapse.embedded.KafkaBroker;
+import dev.lapse.embedded.Ports;
 import dev.lapse.embedded.SchemaRegistryProcess;
 import dev.lapse.grant.GrantIssuerApplication;
 import dev.lapse.policy.PolicyEngineApplication;
 import dev.lapse.request.RequestServiceApplication;
 import dev.lapse.revoker.RevokerApplication;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -21,7 +23,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * Runs all of Lapse in one JVM: a real KRaft broker and a real Apicurio registry, both keeping their data under
  * one directory (so a restart reuses it), and every service as its own Spring application on its own port.
- * Closing it stops the services, then the broker, then the registry: no process is left behind.
+ * Closing it stops the services (in reverse start order), then the broker, then the registry, each even when an
+ * earlier one fails to stop. A registry left running by a launcher that was killed is ended at the next start (see
+ * {@link SchemaRegistryProcess}), and a port held by any other process is refused before anything starts.
  */
 public final class LapseStandalone implements AutoCloseable {
 
@@ -32,13 +36,41 @@ public final class LapseStandalone implements AutoCloseable {
             servicePorts = Map.copyOf(servicePorts);
         }
 
-        /** The defaults of the one-command run: data in ./.lapse, Kafka on 9092, the registry on 18081. */
+        /**
+         * The defaults of the one-command run: data in ./.lapse, Kafka on 9092, the registry on 18081, the services
+         * on 8081..8085; each can be changed with a system property ({@code -Dlapse.data-dir},
+         * {@code -Dlapse.port.kafka}, {@code -Dlapse.port.registry}, {@code -Dlapse.port.<service name>}).
+         */
         public static Options defaults() {
-            return new Options(Path.of(System.getProperty("lapse.data-dir", ".lapse")), 9092, 18081, Map.of(
-                    RequestServiceApplication.NAME, 8081, PolicyEngineApplication.NAME, 8082,
-                    GrantIssuerApplication.NAME, 8083, RevokerApplication.NAME, 8084, AuditSinkApplication.NAME, 8085));
+            Map<String, Integer> services = new LinkedHashMap<>();
+            services.put(RequestServiceApplication.NAME, port(RequestServiceApplication.NAME, 8081));
+            services.put(PolicyEngineApplication.NAME, port(PolicyEngineApplication.NAME, 8082));
+            services.put(GrantIssuerApplication.NAME, port(GrantIssuerApplication.NAME, 8083));
+            services.put(RevokerApplication.NAME, port(RevokerApplication.NAME, 8084));
+            services.put(AuditSinkApplication.NAME, port(AuditSinkApplication.NAME, 8085));
+            return new Options(Path.of(System.getProperty("lapse.data-dir", ".lapse")), port(KAFKA, 9092),
+                    port(REGISTRY, 18081), services);
+        }
+
+        private static int port(String part, int fallback) {
+            String key = "lapse.port." + part;
+            String value = System.getProperty(key);
+            try {
+                int port = value == null ? fallback : Integer.parseInt(value.trim());
+                if (port < 0 || port > 65_535) {
+                    throw new NumberFormatException();
+                }
+                return port;
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(key + " must be a port number (0..65535), got '" + value + "'");
+            }
         }
     }
+
+    /** The name of the broker in port settings and messages. */
+    public static final String KAFKA = "kafka";
+    /** The name of the schema registry in port settings and messages. */
+    public static final String REGISTRY = "registry";
 
     private final SchemaRegistryProcess registry;
     private final KafkaBroker broker;
@@ -49,15 +81,26 @@ public final class LapseStandalone implements AutoCloseable {
         this.broker = broker;
     }
 
-    /** Starts the registry, the broker and every service, in that order. */
+    /**
+     * Starts the registry, the broker and every service, in that order, after ending a registry that a killed
+     * launcher left running with this data directory.
+     *
+     * @throws PortInUseException if a port to listen on is held by another process; nothing was started then
+     */
     public static LapseStandalone start(Options options, Path registryHome, String... extraArgs) {
-        SchemaRegistryProcess registry = SchemaRegistryProcess.start(registryHome, options.registryPort(),
-                options.dataDir().resolve("registry"));
+        Path registryData = options.dataDir().resolve("registry");
+        SchemaRegistryProcess.endStale(registryData);
+        requireFreePorts(options);
+        SchemaRegistryProcess registry = SchemaRegistryProcess.start(registryHome, options.registryPort(), registryData);
         KafkaBroker broker;
         try {
             broker = KafkaBroker.start(options.dataDir().resolve("kafka"), options.kafkaPort(), Map.of());
         } catch (RuntimeException e) {
-            registry.close();
+            try {
+                registry.close();
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
             throw e;
         }
         LapseStandalone lapse = new LapseStandalone(registry, broker);
@@ -103,13 +146,35 @@ public final class LapseStandalone implements AutoCloseable {
         return "http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port");
     }
 
+    /** Stops the services (last started first), then the broker, then the registry; see {@link StopSequence}. */
     @Override
     public void close() {
-        List<ConfigurableApplicationContext> running = new ArrayList<>(services.values());
+        stopOrder().close();
+    }
+
+    StopSequence stopOrder() {
+        StopSequence stops = new StopSequence();
+        List<Map.Entry<String, ConfigurableApplicationContext>> running = new ArrayList<>(services.entrySet());
         Collections.reverse(running);
-        running.forEach(ConfigurableApplicationContext::close);
-        broker.close();
-        registry.close();
+        running.forEach(service -> stops.then(service.getKey(), service.getValue()));
+        return stops.then(KAFKA, broker).then(REGISTRY, registry);
+    }
+
+    // The broker and the registry listen on loopback, the services on every address (Spring Boot's default).
+    private static void requireFreePorts(Options options) {
+        Map<String, Integer> loopback = new LinkedHashMap<>();
+        loopback.put(KAFKA, options.kafkaPort());
+        loopback.put(REGISTRY, options.registryPort());
+        loopback.forEach((part, port) -> {
+            if (port != 0 && !Ports.isFree(InetAddress.getLoopbackAddress(), port)) {
+                throw new PortInUseException(part, port);
+            }
+        });
+        options.servicePorts().forEach((service, port) -> {
+            if (port != 0 && !Ports.isFree(null, port)) {
+                throw new PortInUseException(service, port);
+            }
+        });
     }
 
     public static void main(String[] args) {
@@ -119,16 +184,27 @@ public final class LapseStandalone implements AutoCloseable {
                     + " package from the repository root, or set -Dlapse.registry.home");
             System.exit(2);
         }
-        Options options = Options.defaults();
         LapseStandalone lapse;
+        Options options;
         try {
+            options = Options.defaults();
             lapse = start(options, registryHome, args);
+        } catch (PortInUseException e) {
+            System.err.println("lapse: " + e.getMessage());
+            System.exit(1);
+            return;
         } catch (RuntimeException e) {
             System.err.println("lapse: could not start: " + e.getMessage());
             System.exit(1);
             return;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(lapse::close, "lapse-stop"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                lapse.close();
+            } catch (RuntimeException e) {
+                System.err.println("lapse: stopped, but not cleanly: " + e.getMessage());
+            }
+        }, "lapse-stop"));
         System.out.println(banner(lapse, options));
     }
 

@@ -56,6 +56,9 @@ class LapseFlowIT {
     @AfterAll
     static void stop() {
         if (lapse != null) {
+            // Services stop before the broker they use, the broker before the registry its clients look schemas up in.
+            assertThat(lapse.stopOrder().names()).containsExactly("audit-sink", "revoker", "grant-issuer",
+                    "policy-engine", "request-service", LapseStandalone.KAFKA, LapseStandalone.REGISTRY);
             lapse.close();
         }
     }
