@@ -28,6 +28,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 class GrantIssuerIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
+    /** After the expected events, how long nothing more may arrive: a late duplicate is the bug. */
+    private static final Duration QUIET = Duration.ofSeconds(2);
     private static final TestStack stack = TestStack.get();
     private static ConfigurableApplicationContext app;
 
@@ -50,8 +52,8 @@ class GrantIssuerIT {
                 .setRequester(request.getRequester()).setResource(request.getResource()).setScope(request.getScope())
                 .setApprovedDurationMs(45_000).setPolicy("test").build());
 
-        List<ConsumerRecord<String, Object>> records = stack.awaitRecords(List.of(Topics.ACCESS_GRANTED.name()),
-                "gi-grant", found -> !found.isEmpty(), WAIT);
+        List<ConsumerRecord<String, Object>> records = stack.awaitRecordsThenQuiet(List.of(Topics.ACCESS_GRANTED.name()),
+                "gi-grant", found -> !found.isEmpty(), WAIT, QUIET);
 
         assertThat(records).singleElement().satisfies(record -> {
             AccessGranted granted = (AccessGranted) record.value();
@@ -69,8 +71,8 @@ class GrantIssuerIT {
                 .setGrantId(GrantId.of("gi-expire").value()).setRequesterId("alice")
                 .setReason(ExpiryReason.TIME_ELAPSED).setExpiresAt(Instant.now()).build());
 
-        List<ConsumerRecord<String, Object>> records = stack.awaitRecords(List.of(Topics.ACCESS_WITHDRAWN.name()),
-                "gi-expire", found -> !found.isEmpty(), WAIT);
+        List<ConsumerRecord<String, Object>> records = stack.awaitRecordsThenQuiet(List.of(Topics.ACCESS_WITHDRAWN.name()),
+                "gi-expire", found -> !found.isEmpty(), WAIT, QUIET);
 
         assertThat(records).singleElement().satisfies(record ->
                 assertThat(((AccessWithdrawn) record.value()).getGrantId()).isEqualTo(GrantId.of("gi-expire").value()));

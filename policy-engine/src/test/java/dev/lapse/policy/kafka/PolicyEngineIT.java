@@ -25,6 +25,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 class PolicyEngineIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
+    /** After the expected events, how long nothing more may arrive: a late duplicate is the bug. */
+    private static final Duration QUIET = Duration.ofSeconds(2);
     private static final TestStack stack = TestStack.get();
     private static ConfigurableApplicationContext app;
 
@@ -43,9 +45,9 @@ class PolicyEngineIT {
         AccessRequested request = Events.accessRequested("pe-approve");
         stack.send(Topics.ACCESS_REQUESTED, "pe-approve", request);
 
-        List<ConsumerRecord<String, Object>> records = stack.awaitRecords(
+        List<ConsumerRecord<String, Object>> records = stack.awaitRecordsThenQuiet(
                 List.of(Topics.ACCESS_APPROVED.name(), Topics.ACCESS_DENIED.name()), "pe-approve",
-                found -> !found.isEmpty(), WAIT);
+                found -> !found.isEmpty(), WAIT, QUIET);
 
         assertThat(records).singleElement().satisfies(record -> {
             AccessApproved approved = (AccessApproved) record.value();
@@ -63,9 +65,9 @@ class PolicyEngineIT {
         request.setScope(new Scope(List.of("DELETE"), List.of("email"), null));
         stack.send(Topics.ACCESS_REQUESTED, "pe-deny", request);
 
-        List<ConsumerRecord<String, Object>> records = stack.awaitRecords(
+        List<ConsumerRecord<String, Object>> records = stack.awaitRecordsThenQuiet(
                 List.of(Topics.ACCESS_APPROVED.name(), Topics.ACCESS_DENIED.name()), "pe-deny",
-                found -> !found.isEmpty(), WAIT);
+                found -> !found.isEmpty(), WAIT, QUIET);
 
         assertThat(records).singleElement().satisfies(record ->
                 assertThat(((AccessDenied) record.value()).getReason()).startsWith("no policy allows DELETE"));
@@ -83,7 +85,7 @@ class PolicyEngineIT {
             assertThat(new String(record.headers().lastHeader(DeadLetterRouting.REASON_HEADER).value(),
                     StandardCharsets.UTF_8)).contains("unknown magic byte 0x6e");
         });
-        assertThat(stack.awaitRecords(List.of(Topics.ACCESS_APPROVED.name()), "pe-poison",
-                found -> !found.isEmpty(), WAIT)).hasSize(1);
+        assertThat(stack.awaitRecordsThenQuiet(List.of(Topics.ACCESS_APPROVED.name()), "pe-poison",
+                found -> !found.isEmpty(), WAIT, QUIET)).hasSize(1);
     }
 }

@@ -30,6 +30,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 class RequestServiceIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
+    /** After the expected events, how long nothing more may arrive: a late duplicate is the bug. */
+    private static final Duration QUIET = Duration.ofSeconds(3);
     private static final TestStack stack = TestStack.get();
     private static final HttpClient http = HttpClient.newHttpClient();
     private static ConfigurableApplicationContext app;
@@ -70,8 +72,8 @@ class RequestServiceIT {
 
         assertThat(response.statusCode()).isEqualTo(202);
         assertThat(response.headers().firstValue("Location")).contains("/v1/requests/rs-rest-1");
-        List<ConsumerRecord<String, Object>> records = stack.awaitRecords(List.of(Topics.ACCESS_REQUESTED.name()),
-                "rs-rest-1", found -> !found.isEmpty(), WAIT);
+        List<ConsumerRecord<String, Object>> records = stack.awaitRecordsThenQuiet(List.of(Topics.ACCESS_REQUESTED.name()),
+                "rs-rest-1", found -> !found.isEmpty(), WAIT, QUIET);
         AccessRequested requested = (AccessRequested) records.get(0).value();
         assertThat(requested.getScope().getActions()).containsExactly("SELECT");
         assertThat(requested.getRequestedDurationMs()).isEqualTo(30_000);
@@ -124,8 +126,8 @@ class RequestServiceIT {
     void ingress_whenValid_publishesTheValidatedRequest() {
         stack.send(Topics.ACCESS_SUBMITTED, "rs-ingress-ok", Events.accessRequested("rs-ingress-ok"));
 
-        List<ConsumerRecord<String, Object>> records = stack.awaitRecords(List.of(Topics.ACCESS_REQUESTED.name()),
-                "rs-ingress-ok", found -> !found.isEmpty(), WAIT);
+        List<ConsumerRecord<String, Object>> records = stack.awaitRecordsThenQuiet(List.of(Topics.ACCESS_REQUESTED.name()),
+                "rs-ingress-ok", found -> !found.isEmpty(), WAIT, QUIET);
 
         assertThat(((AccessRequested) records.get(0).value()).getSourceSystem()).isEqualTo("helpdesk");
     }
@@ -142,8 +144,8 @@ class RequestServiceIT {
         assertThat(new String(parked.get(0).headers().lastHeader(DeadLetterRouting.REASON_HEADER).value(),
                 StandardCharsets.UTF_8)).isEqualTo("invalid request: reason is required: say why access is needed;"
                         + " duration must be between PT1S and PT12H, got PT0S");
-        List<ConsumerRecord<String, Object>> rejected = stack.awaitRecords(List.of(Topics.ACCESS_REJECTED.name()),
-                "rs-ingress-bad", found -> !found.isEmpty(), WAIT);
+        List<ConsumerRecord<String, Object>> rejected = stack.awaitRecordsThenQuiet(List.of(Topics.ACCESS_REJECTED.name()),
+                "rs-ingress-bad", found -> !found.isEmpty(), WAIT, QUIET);
         assertThat(((AccessRejected) rejected.get(0).value()).getViolations()).hasSize(2);
         assertThat(((AccessRejected) rejected.get(0).value()).getRequesterId()).isEqualTo("alice@example.com");
     }
@@ -159,13 +161,12 @@ class RequestServiceIT {
         assertThat(parked.get(0).value()).isEqualTo(poison);
         assertThat(new String(parked.get(0).headers().lastHeader(DeadLetterRouting.REASON_HEADER).value(),
                 StandardCharsets.UTF_8)).contains("unknown magic byte 0x7b");
-        assertThat(stack.awaitRecords(List.of(Topics.ACCESS_REQUESTED.name()), "rs-poison",
-                found -> !found.isEmpty(), WAIT)).hasSize(1);
+        assertThat(stack.awaitRecordsThenQuiet(List.of(Topics.ACCESS_REQUESTED.name()), "rs-poison",
+                found -> !found.isEmpty(), WAIT, QUIET)).hasSize(1);
     }
 
     // --- One request, at most one acceptance ---
 
-    private static final Duration QUIET = Duration.ofSeconds(3);
 
     private static String body(String requestId, String columns, String duration) {
         return """
