@@ -254,7 +254,8 @@ final class LifecycleReader implements AutoCloseable {
 
         synchronized Lifecycle lifecycle() {
             return new Lifecycle(requestId, requested, approved, denied, rejected, grants.size(),
-                    grants.stream().map(Grant::expiresAtMs).toList(), expiries, withdrawn);
+                    grants.stream().map(Grant::expiresAtMs).toList(), expiries, withdrawn,
+                    grants.stream().map(Grant::grantedAtMs).toList());
         }
     }
 }

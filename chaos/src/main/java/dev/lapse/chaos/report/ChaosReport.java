@@ -90,6 +90,7 @@ public final class ChaosReport {
         List<Long> steadyLagMs = new ArrayList<>();
         List<Long> afterBrokerMs = new ArrayList<>();
         List<Long> afterRevokerMs = new ArrayList<>();
+        List<Long> unseenAfterRevokerMs = new ArrayList<>();
         int dueWhileRevokerDown = 0;
         int neverExpired = 0;
         for (Lifecycle lifecycle : lifecycles) {
@@ -104,7 +105,8 @@ public final class ChaosReport {
                     steadyLagMs.add(expiry.lagMs());
                 }
             }
-            for (long dueMs : lifecycle.grantExpiresAtMs()) {
+            for (int i = 0; i < lifecycle.grantExpiresAtMs().size(); i++) {
+                long dueMs = lifecycle.grantExpiresAtMs().get(i);
                 Optional<Outage> revoker = revokerOutage(outages, dueMs);
                 if (revoker.isEmpty()) {
                     continue;
@@ -117,8 +119,12 @@ public final class ChaosReport {
                 dueWhileRevokerDown++;
                 if (expiry.isEmpty()) {
                     neverExpired++;
-                } else {
+                } else if (lifecycle.grantedAtMs(i) < revoker.get().fromMs() - BEFORE_KILL_MS) {
                     afterRevokerMs.add(expiry.get().occurredAtMs() - Math.max(dueMs, revoker.get().backMs()));
+                } else {
+                    // Issued while the revoker was down (or just before): not in its state, read from the topic
+                    // after the restore, so the first fetch of that backlog is part of its lag.
+                    unseenAfterRevokerMs.add(expiry.get().occurredAtMs() - Math.max(dueMs, revoker.get().backMs()));
                 }
             }
         }
@@ -132,9 +138,12 @@ public final class ChaosReport {
         boolean revokerKilled = outages.stream().anyMatch(o -> o.part().equals(REVOKER));
         boolean proven = !revokerKilled || dueWhileRevokerDown > 0;
         rows.add(must("due while the revoker was down: lag − downtime",
-                proven && neverExpired == 0 && worstMs <= boundMs, "n=%d, never expired %d, %s (must be ≤ %d ms)%s",
-                dueWhileRevokerDown, neverExpired, percentiles(afterRevokerMs), boundMs,
+                proven && neverExpired == 0 && worstMs <= boundMs,
+                "n=%d, never expired %d; in its state: n=%d, %s (must be ≤ %d ms)%s",
+                dueWhileRevokerDown, neverExpired, afterRevokerMs.size(), percentiles(afterRevokerMs), boundMs,
                 proven ? "" : "; no grant fell due while it was down, so nothing was shown"));
+        rows.add(info("  of them issued while it was down (read after restore)", "n=%d, %s",
+                unseenAfterRevokerMs.size(), percentiles(unseenAfterRevokerMs)));
     }
 
     private static Optional<Outage> revokerOutage(List<Outage> outages, long dueMs) {

@@ -7,13 +7,27 @@ import java.util.List;
  *
  * @param grantExpiresAtMs the {@code expiresAt} of each {@code AccessGranted}, in the order read
  * @param expiries         each {@code AccessExpired}, in the order read
+ * @param grantGrantedAtMs the {@code grantedAt} of each {@code AccessGranted}, in the same order; empty when unknown
  */
 public record Lifecycle(String requestId, int requested, int approved, int denied, int rejected, int granted,
-        List<Long> grantExpiresAtMs, List<Expiry> expiries, int withdrawn) {
+        List<Long> grantExpiresAtMs, List<Expiry> expiries, int withdrawn, List<Long> grantGrantedAtMs) {
 
     public Lifecycle {
         grantExpiresAtMs = List.copyOf(grantExpiresAtMs);
         expiries = List.copyOf(expiries);
+        grantGrantedAtMs = List.copyOf(grantGrantedAtMs);
+    }
+
+    /** A lifecycle whose grants' issue times are not known: each counts as issued long before any outage. */
+    public Lifecycle(String requestId, int requested, int approved, int denied, int rejected, int granted,
+            List<Long> grantExpiresAtMs, List<Expiry> expiries, int withdrawn) {
+        this(requestId, requested, approved, denied, rejected, granted, grantExpiresAtMs, expiries, withdrawn,
+                List.of());
+    }
+
+    /** When the grant at {@code index} was issued, or {@link Long#MIN_VALUE} when that is not known. */
+    public long grantedAtMs(int index) {
+        return index < grantGrantedAtMs.size() ? grantGrantedAtMs.get(index) : Long.MIN_VALUE;
     }
 
     /** A request id that no event names yet. */

@@ -53,8 +53,9 @@ import org.springframework.context.SmartLifecycle;
  *
  * <p><b>Ownership.</b> Grants and revocations of a request share its partition number, and the consumer uses the
  * range assignor, so one instance owns partition p of both topics and of the state. When partitions are assigned,
- * they are paused until their state is read back (so nothing is consumed against a half-restored schedule), and
- * overdue grants then end in the next loop, with their lateness in {@code lateByMs}. When partitions are revoked,
+ * their state is read back inside the rebalance, before the poll fetches their records (so nothing is consumed
+ * against a half-restored schedule), and overdue grants end in that same loop, with their lateness in
+ * {@code lateByMs}. When partitions are revoked,
  * their grants are forgotten before the rebalance completes, so two instances never announce the same ending.
  *
  * <p><b>Failures.</b> Anything that goes wrong in a loop (registry or broker down, a failed commit) aborts the
@@ -92,9 +93,8 @@ final class ExpiryLoop implements SmartLifecycle {
     private ExpirySchedule schedule;
     private KafkaConsumer<String, byte[]> consumer;
     private KafkaProducer<String, Object> producer;
-    /** Partition numbers owned, and those whose state is not read back yet (their inputs stay paused). */
+    /** Partition numbers owned, their state read back. */
     private final Set<Integer> owned = new TreeSet<>();
-    private final Set<Integer> unrestored = new TreeSet<>();
 
     ExpiryLoop(ExpirySchedule.Options options, Supplier<KafkaConsumer<String, byte[]>> consumers,
             Supplier<KafkaConsumer<String, byte[]>> restoreConsumers, Supplier<KafkaProducer<String, Object>> producers,
@@ -123,7 +123,6 @@ final class ExpiryLoop implements SmartLifecycle {
                 if (consumer == null) {
                     open();
                 }
-                restoreUnrestored();
                 loopOnce();
                 if (attempts > 0) {
                     log.info("revoker resumed after {} attempts in {} ms", attempts, clock.millis() - waitingSinceMs);
@@ -158,11 +157,8 @@ final class ExpiryLoop implements SmartLifecycle {
         long waitMs = schedule.nextWakeUpMs().isPresent()
                 ? Math.max(0, Math.min(MAX_IDLE_MS, schedule.nextWakeUpMs().getAsLong() - nowMs))
                 : MAX_IDLE_MS;
+        // A rebalance inside this poll restores the assigned partitions before their records are fetched.
         ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(waitMs));
-        if (!unrestored.isEmpty()) {
-            // The poll reassigned partitions; restore them before anything is decided.
-            restoreUnrestored();
-        }
         Instant now = clock.instant();
         List<ProducerRecord<String, Object>> out = new ArrayList<>();
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
@@ -220,13 +216,15 @@ final class ExpiryLoop implements SmartLifecycle {
         }
     }
 
-    /** Reads back the durable state of every owned partition not restored yet, then lets its inputs flow. */
-    private void restoreUnrestored() {
-        if (unrestored.isEmpty()) {
-            return;
-        }
+    /**
+     * Reads back the durable state of newly assigned partitions, on the consumer's thread inside the rebalance, so
+     * that the poll which assigned them fetches their records only after their grants are known.
+     */
+    private void restore(Set<Integer> partitions) {
         long startMs = clock.millis();
-        List<TopicPartition> stateParts = unrestored.stream()
+        // Ask for the inputs' committed positions now: the fetch that follows the restore need not wait for them.
+        inputs(partitions).forEach(consumer::position);
+        List<TopicPartition> stateParts = partitions.stream()
                 .map(p -> new TopicPartition(Topics.REVOKER_STATE.name(), p)).toList();
         int records = 0;
         try (KafkaConsumer<String, byte[]> reader = restoreConsumers.get()) {
@@ -241,9 +239,7 @@ final class ExpiryLoop implements SmartLifecycle {
                 }
             }
         }
-        Set<Integer> restored = new TreeSet<>(unrestored);
-        unrestored.clear();
-        consumer.resume(inputs(restored));
+        Set<Integer> restored = new TreeSet<>(partitions);
         activeGrants.set(schedule.size());
         restoreCompletedEpochMs.set(clock.millis());
         ownedRestored.set(owned.size());
@@ -279,8 +275,7 @@ final class ExpiryLoop implements SmartLifecycle {
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             Set<Integer> numbers = numbers(partitions);
             owned.removeAll(numbers);
-            unrestored.removeAll(numbers);
-            ownedRestored.set(owned.size() - unrestored.size());
+            ownedRestored.set(owned.size());
             int dropped = schedule.forget(requestId -> numbers.contains(Partitions.of(requestId)));
             activeGrants.set(schedule.size());
             if (!numbers.isEmpty()) {
@@ -293,8 +288,10 @@ final class ExpiryLoop implements SmartLifecycle {
             Set<Integer> numbers = numbers(partitions);
             numbers.removeAll(owned);
             owned.addAll(numbers);
-            unrestored.addAll(numbers);
-            consumer.pause(inputs(numbers));
+            if (!numbers.isEmpty()) {
+                // A failure here is thrown out of poll(); the loop then resets and restores again.
+                restore(numbers);
+            }
         }
     };
 
@@ -328,7 +325,6 @@ final class ExpiryLoop implements SmartLifecycle {
     private void reset() {
         close();
         owned.clear();
-        unrestored.clear();
         schedule = null;
         activeGrants.set(0);
         ownedRestored.set(0);
