@@ -88,7 +88,7 @@ class ChaosReportTest {
 
         // then
         assertThat(value(report, "due while the revoker was down")).isEqualTo(
-                "n=2, never expired 0; in its state: n=2, p50 15 ms, p99 20 ms, max 20 ms (must be ≤ 20 ms)");
+                "n=2, never expired 0, p50 15 ms, p99 20 ms, max 20 ms (must be ≤ 20 ms)");
         assertThat(check(report, "due while the revoker was down")).isEqualTo(Row.Check.OK);
         assertThat(value(report, "expiry lag, steady state")).isEqualTo("n=1, p50 5 ms, p99 5 ms, max 5 ms");
     }
@@ -105,7 +105,7 @@ class ChaosReportTest {
                 CLEAN_AUDIT, TICK_MS);
 
         assertThat(value(report, "due while the revoker was down")).startsWith(
-                "n=1, never expired 0; in its state: n=1, p50 10 ms, p99 10 ms, max 10 ms");
+                "n=1, never expired 0, p50 10 ms, p99 10 ms, max 10 ms");
     }
 
     @Test
@@ -121,14 +121,14 @@ class ChaosReportTest {
                 TICK_MS);
 
         assertThat(check(lateReport, "due while the revoker was down")).isEqualTo(Row.Check.FAIL);
-        assertThat(value(neverReport, "due while the revoker was down")).startsWith("n=1, never expired 1;");
+        assertThat(value(neverReport, "due while the revoker was down")).startsWith("n=1, never expired 1,");
         assertThat(check(neverReport, "due while the revoker was down")).isEqualTo(Row.Check.FAIL);
     }
 
     @Test
-    void of_aGrantIssuedWhileTheRevokerWasDown_isReportedApart_forItWasNotInItsState() {
+    void of_aGrantIssuedWhileTheRevokerWasDown_isShownApart_andHeldToTheSameBound() {
         // given: the revoker down from 10 000 to 15 000; one grant issued at 5 000 (in its state), announced 15 005;
-        // one issued at 11 000, while it was down, due 12 000, announced 15 025 after reading it from the topic
+        // one issued at 11 000, while it was down, due 12 000, announced 15 025
         Outage revoker = new Outage(ChaosReport.REVOKER, 10_000, 15_000, "restore metric");
         Map<String, Lifecycle> lifecycles = Map.of(
                 "r1", new Lifecycle("r1", 1, 1, 0, 0, 1, List.of(12_000L), List.of(new Expiry(12_000, 15_005, true)),
@@ -140,8 +140,8 @@ class ChaosReportTest {
                 CLEAN_AUDIT, TICK_MS);
 
         assertThat(value(report, "due while the revoker was down")).isEqualTo(
-                "n=2, never expired 0; in its state: n=1, p50 5 ms, p99 5 ms, max 5 ms (must be ≤ 20 ms)");
-        assertThat(check(report, "due while the revoker was down")).isEqualTo(Row.Check.OK);
+                "n=2, never expired 0, p50 5 ms, p99 25 ms, max 25 ms (must be ≤ 20 ms)");
+        assertThat(check(report, "due while the revoker was down")).isEqualTo(Row.Check.FAIL);
         assertThat(value(report, "  of them issued while it was down")).isEqualTo("n=1, p50 25 ms, p99 25 ms, max 25 ms");
     }
 

@@ -53,9 +53,9 @@ import org.springframework.context.SmartLifecycle;
  *
  * <p><b>Ownership.</b> Grants and revocations of a request share its partition number, and the consumer uses the
  * range assignor, so one instance owns partition p of both topics and of the state. When partitions are assigned,
- * their state is read back inside the rebalance, before the poll fetches their records (so nothing is consumed
- * against a half-restored schedule), and overdue grants end in that same loop, with their lateness in
- * {@code lateByMs}. When partitions are revoked,
+ * their state is read back inside the rebalance, with whatever arrived on their inputs while nobody owned them,
+ * before the poll fetches anything newer (so nothing is decided against a half-restored schedule); overdue grants
+ * then end at once, in that loop's transaction, with their lateness in {@code lateByMs}. When partitions are revoked,
  * their grants are forgotten before the rebalance completes, so two instances never announce the same ending.
  *
  * <p><b>Failures.</b> Anything that goes wrong in a loop (registry or broker down, a failed commit) aborts the
@@ -95,6 +95,10 @@ final class ExpiryLoop implements SmartLifecycle {
     private KafkaProducer<String, Object> producer;
     /** Partition numbers owned, their state read back. */
     private final Set<Integer> owned = new TreeSet<>();
+    /** What the next transaction holds: records to write, offsets consumed, time-elapsed endings to report. */
+    private final List<ProducerRecord<String, Object>> pendingRecords = new ArrayList<>();
+    private final Map<TopicPartition, OffsetAndMetadata> pendingOffsets = new HashMap<>();
+    private final List<Ending> pendingEndings = new ArrayList<>();
 
     ExpiryLoop(ExpirySchedule.Options options, Supplier<KafkaConsumer<String, byte[]>> consumers,
             Supplier<KafkaConsumer<String, byte[]>> restoreConsumers, Supplier<KafkaProducer<String, Object>> producers,
@@ -157,38 +161,54 @@ final class ExpiryLoop implements SmartLifecycle {
         long waitMs = schedule.nextWakeUpMs().isPresent()
                 ? Math.max(0, Math.min(MAX_IDLE_MS, schedule.nextWakeUpMs().getAsLong() - nowMs))
                 : MAX_IDLE_MS;
-        // A rebalance inside this poll restores the assigned partitions before their records are fetched.
+        // A rebalance inside this poll restores the assigned partitions and catches up with their inputs.
         ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(waitMs));
         Instant now = clock.instant();
-        List<ProducerRecord<String, Object>> out = new ArrayList<>();
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        for (ConsumerRecord<String, byte[]> record : records) {
-            offsets.put(new TopicPartition(record.topic(), record.partition()),
-                    new OffsetAndMetadata(record.offset() + 1));
-            try {
-                Effect effect = apply(record);
-                out.addAll(ExpiryRecords.of(effect, now));
-                report(effect);
-            } catch (RejectedRecordException e) {
-                log.warn("Parking {}-{}@{} in its dead-letter topic: {}", record.topic(), record.partition(),
-                        record.offset(), e.getMessage());
-                out.add(ExpiryRecords.deadLetter(record, e.getMessage()));
-            }
+        records.forEach(record -> consume(record, now));
+        expireDue(now);
+        commit();
+    }
+
+    /** Applies one consumed record to the schedule; what it calls for goes into the next transaction. */
+    private void consume(ConsumerRecord<String, byte[]> record, Instant now) {
+        pendingOffsets.put(new TopicPartition(record.topic(), record.partition()),
+                new OffsetAndMetadata(record.offset() + 1));
+        try {
+            Effect effect = apply(record);
+            pendingRecords.addAll(ExpiryRecords.of(effect, now));
+            report(effect);
+        } catch (RejectedRecordException e) {
+            log.warn("Parking {}-{}@{} in its dead-letter topic: {}", record.topic(), record.partition(),
+                    record.offset(), e.getMessage());
+            pendingRecords.add(ExpiryRecords.deadLetter(record, e.getMessage()));
         }
+    }
+
+    private void expireDue(Instant now) {
         List<Ending> endings = schedule.advanceTo(now.toEpochMilli());
-        for (Ending ending : endings) {
-            out.addAll(ExpiryRecords.ended(ending, now));
-        }
-        if (!out.isEmpty() || !offsets.isEmpty()) {
+        endings.forEach(ending -> pendingRecords.addAll(ExpiryRecords.ended(ending, now)));
+        pendingEndings.addAll(endings);
+    }
+
+    /** Writes what the loop decided, with the consumed offsets, in one transaction. */
+    private void commit() {
+        if (!pendingRecords.isEmpty() || !pendingOffsets.isEmpty()) {
             producer.beginTransaction();
-            out.forEach(producer::send);
-            if (!offsets.isEmpty()) {
-                producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+            pendingRecords.forEach(producer::send);
+            if (!pendingOffsets.isEmpty()) {
+                producer.sendOffsetsToTransaction(pendingOffsets, consumer.groupMetadata());
             }
             producer.commitTransaction();
         }
-        endings.forEach(ending -> report(new Effect.Ended(ending)));
+        pendingEndings.forEach(ending -> report(new Effect.Ended(ending)));
+        clearPending();
         activeGrants.set(schedule.size());
+    }
+
+    private void clearPending() {
+        pendingRecords.clear();
+        pendingOffsets.clear();
+        pendingEndings.clear();
     }
 
     private Effect apply(ConsumerRecord<String, byte[]> record) {
@@ -222,8 +242,8 @@ final class ExpiryLoop implements SmartLifecycle {
      */
     private void restore(Set<Integer> partitions) {
         long startMs = clock.millis();
-        // Ask for the inputs' committed positions now: the fetch that follows the restore need not wait for them.
-        inputs(partitions).forEach(consumer::position);
+        Map<TopicPartition, Long> positions = new HashMap<>();
+        inputs(partitions).forEach(tp -> positions.put(tp, consumer.position(tp)));
         List<TopicPartition> stateParts = partitions.stream()
                 .map(p -> new TopicPartition(Topics.REVOKER_STATE.name(), p)).toList();
         int records = 0;
@@ -239,12 +259,43 @@ final class ExpiryLoop implements SmartLifecycle {
                 }
             }
         }
+        int caughtUp = catchUp(positions);
         Set<Integer> restored = new TreeSet<>(partitions);
         activeGrants.set(schedule.size());
         restoreCompletedEpochMs.set(clock.millis());
+        // Back: whatever fell due while nobody owned these partitions ends now, in the loop's next transaction.
+        expireDue(clock.instant());
         ownedRestored.set(owned.size());
-        log.info("Restored partitions {} from {} state records in {} ms: {} grants watched, {} revocations held",
-                restored, records, clock.millis() - startMs, schedule.size(), schedule.heldRevocations());
+        log.info("Restored partitions {} from {} state records and {} records that arrived meanwhile in {} ms: {}"
+                + " grants watched, {} revocations held", restored, records, caughtUp, clock.millis() - startMs,
+                schedule.size(), schedule.heldRevocations());
+    }
+
+    /**
+     * Reads what arrived on the inputs while nobody owned them (grants issued, revocations asked for while the
+     * revoker was down), from the committed positions to the last stable offsets, and moves the consumer past it:
+     * those grants are known before the restore counts as done, so the overdue ones end at once, like the restored
+     * ones, instead of a poll later. Their effects and offsets go into the loop's next transaction; should that fail,
+     * everything is restored again from the committed positions.
+     */
+    private int catchUp(Map<TopicPartition, Long> positions) {
+        List<TopicPartition> inputs = List.copyOf(positions.keySet());
+        Instant now = clock.instant();
+        int records = 0;
+        Map<TopicPartition, Long> ends;
+        try (KafkaConsumer<String, byte[]> reader = restoreConsumers.get()) {
+            reader.assign(inputs);
+            positions.forEach(reader::seek);
+            ends = reader.endOffsets(inputs);
+            while (inputs.stream().anyMatch(tp -> reader.position(tp) < ends.get(tp))) {
+                for (ConsumerRecord<String, byte[]> record : reader.poll(Duration.ofMillis(100))) {
+                    consume(record, now);
+                    records++;
+                }
+            }
+        }
+        ends.forEach(consumer::seek);
+        return records;
     }
 
     private void restore(ConsumerRecord<String, byte[]> record) {
@@ -324,6 +375,7 @@ final class ExpiryLoop implements SmartLifecycle {
      */
     private void reset() {
         close();
+        clearPending();
         owned.clear();
         schedule = null;
         activeGrants.set(0);
