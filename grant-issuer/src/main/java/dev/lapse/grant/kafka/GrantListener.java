@@ -11,6 +11,7 @@ import dev.lapse.grant.issue.Grant;
 import dev.lapse.grant.issue.GrantId;
 import dev.lapse.schemas.EventIds;
 import dev.lapse.schemas.Topics;
+import dev.lapse.schemas.kafka.BatchTransactions;
 import dev.lapse.schemas.kafka.EventDecoder;
 import dev.lapse.schemas.kafka.RawRecordConsumers;
 import dev.lapse.schemas.kafka.SeenRequests;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -29,7 +31,8 @@ import org.springframework.kafka.listener.ConsumerSeekAware;
 import org.springframework.stereotype.Component;
 
 /**
- * Issues a grant for each approval and withdraws it on expiry, each in the transaction that consumed the cause. A
+ * Issues a grant for each approval and withdraws it on expiry, each in the transaction that consumes the cause's
+ * poll batch. A
  * request is granted at most once: the ids of issued grants are durable state (a compacted topic written in the
  * same transaction, read back for the partitions this instance owns), and a second approval is ignored.
  * Provisioning in a target (PostgreSQL roles) comes with the target adapters; until then the grant is the signed
@@ -38,6 +41,8 @@ import org.springframework.stereotype.Component;
 @Component
 class GrantListener implements ConsumerSeekAware {
 
+    private static final String APPROVALS = "grant-approvals";
+    private static final String EXPIRIES = "grant-expiries";
     private static final Logger log = LoggerFactory.getLogger(GrantListener.class);
     private static final Actor SELF = new Actor(ActorKind.SERVICE, GrantIssuerApplication.NAME);
 
@@ -45,8 +50,11 @@ class GrantListener implements ConsumerSeekAware {
     private final SeenRequests issued;
     private final Clock clock;
     private final EventDecoder decoder;
+    private final BatchTransactions batches;
 
-    GrantListener(KafkaTemplate<String, Object> kafka, SeenRequests issuedGrants, Clock clock, EventDecoder decoder) {
+    GrantListener(KafkaTemplate<String, Object> kafka, SeenRequests issuedGrants, Clock clock, EventDecoder decoder,
+            BatchTransactions batches) {
+        this.batches = batches;
         this.kafka = kafka;
         this.issued = issuedGrants;
         this.clock = clock;
@@ -63,9 +71,13 @@ class GrantListener implements ConsumerSeekAware {
         issued.revoked(partitions);
     }
 
-    @KafkaListener(id = "grant-approvals", topics = "lapse.access.approved",
+    @KafkaListener(id = APPROVALS, topics = "lapse.access.approved",
             containerFactory = RawRecordConsumers.CONTAINER_FACTORY)
-    void onApproved(ConsumerRecord<String, byte[]> record) {
+    void onApproved(List<ConsumerRecord<String, byte[]>> records, Consumer<?, ?> consumer) {
+        batches.process(APPROVALS, records, consumer, this::issue);
+    }
+
+    private void issue(ConsumerRecord<String, byte[]> record) {
         AccessApproved approved = decoder.decode(record, AccessApproved.class);
         if (issued.claimedByAnother(approved.getRequestId(), record)) {
             // The last line of "one request, at most one grant": a replayed approval changes no scope or expiry.
@@ -91,9 +103,13 @@ class GrantListener implements ConsumerSeekAware {
         log.info("Grant {} for request {} issued until {}", grant.grantId(), grant.requestId(), grant.expiresAt());
     }
 
-    @KafkaListener(id = "grant-expiries", topics = "lapse.access.expired",
+    @KafkaListener(id = EXPIRIES, topics = "lapse.access.expired",
             containerFactory = RawRecordConsumers.CONTAINER_FACTORY)
-    void onExpired(ConsumerRecord<String, byte[]> record) {
+    void onExpired(List<ConsumerRecord<String, byte[]>> records, Consumer<?, ?> consumer) {
+        batches.process(EXPIRIES, records, consumer, this::withdraw);
+    }
+
+    private void withdraw(ConsumerRecord<String, byte[]> record) {
         AccessExpired expired = decoder.decode(record, AccessExpired.class);
         kafka.send(Topics.ACCESS_WITHDRAWN.name(), expired.getRequestId(), AccessWithdrawn.newBuilder()
                 .setEventId(EventIds.once("withdrawn", expired.getRequestId()))

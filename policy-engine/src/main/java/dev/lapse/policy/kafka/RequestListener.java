@@ -11,11 +11,13 @@ import dev.lapse.policy.decision.BuiltInRule;
 import dev.lapse.policy.decision.Decision;
 import dev.lapse.schemas.EventIds;
 import dev.lapse.schemas.Topics;
+import dev.lapse.schemas.kafka.BatchTransactions;
 import dev.lapse.schemas.kafka.EventDecoder;
 import dev.lapse.schemas.kafka.RawRecordConsumers;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,10 +25,11 @@ import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.stereotype.Component;
 
-/** Decides each validated request and publishes the decision in the transaction that consumed the request. */
+/** Decides each validated request and publishes the decision in the transaction that consumes its poll batch. */
 @Component
 class RequestListener {
 
+    private static final String LISTENER = "policy-requests";
     private static final Logger log = LoggerFactory.getLogger(RequestListener.class);
     private static final Actor SELF = new Actor(ActorKind.SERVICE, PolicyEngineApplication.NAME);
 
@@ -34,17 +37,24 @@ class RequestListener {
     private final KafkaTemplate<String, Object> kafka;
     private final Clock clock;
     private final EventDecoder decoder;
+    private final BatchTransactions batches;
 
-    RequestListener(BuiltInRule rule, KafkaTemplate<String, Object> kafka, Clock clock, EventDecoder decoder) {
+    RequestListener(BuiltInRule rule, KafkaTemplate<String, Object> kafka, Clock clock, EventDecoder decoder,
+            BatchTransactions batches) {
+        this.batches = batches;
         this.rule = rule;
         this.kafka = kafka;
         this.clock = clock;
         this.decoder = decoder;
     }
 
-    @KafkaListener(id = "policy-requests", topics = "lapse.access.requested",
+    @KafkaListener(id = LISTENER, topics = "lapse.access.requested",
             containerFactory = RawRecordConsumers.CONTAINER_FACTORY)
-    void onRequested(ConsumerRecord<String, byte[]> record) {
+    void onRequested(List<ConsumerRecord<String, byte[]>> records, Consumer<?, ?> consumer) {
+        batches.process(LISTENER, records, consumer, this::decide);
+    }
+
+    private void decide(ConsumerRecord<String, byte[]> record) {
         AccessRequested event = decoder.decode(record, AccessRequested.class);
         Decision decision = rule.decide(toDomain(event));
         String requestId = event.getRequestId();

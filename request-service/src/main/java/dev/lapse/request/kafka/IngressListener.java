@@ -4,6 +4,7 @@ import dev.lapse.event.AccessRequested;
 import dev.lapse.request.submission.Submission;
 import dev.lapse.request.submission.SubmissionValidator;
 import dev.lapse.schemas.Topics;
+import dev.lapse.schemas.kafka.BatchTransactions;
 import dev.lapse.schemas.kafka.EventDecoder;
 import dev.lapse.schemas.kafka.Partitions;
 import dev.lapse.schemas.kafka.RawRecordConsumers;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -30,7 +32,7 @@ import org.springframework.stereotype.Component;
  * The gate every submission passes, from other systems and from REST alike: it is the one writer of
  * {@code lapse.access.requested}. It reads the raw bytes of each submission (so a bad record is parked exactly as
  * it arrived), validates it, refuses a request id it accepted before, and publishes the validated request together
- * with the remembered id, in the transaction that consumes the submission. The accepted ids are durable
+ * with the remembered id, in the transaction that consumes the submission's poll batch. The accepted ids are durable
  * ({@link Topics#ACCESS_SUBMITTED}'s partition p is judged against partition p of
  * {@link Topics#ACCEPTED_REQUESTS_STATE}), so a replay is refused after a restart or a rebalance too. While the
  * registry is unreachable, the record waits.
@@ -43,6 +45,7 @@ class IngressListener implements ConsumerSeekAware {
     /** Header on a submission moved to its key's partition, naming where it was first written. */
     static final String FORWARDED_HEADER = "lapse.forwarded-from";
 
+    private static final String LISTENER = "request-ingress";
     private static final Logger log = LoggerFactory.getLogger(IngressListener.class);
 
     private final EventDecoder decoder;
@@ -50,9 +53,11 @@ class IngressListener implements ConsumerSeekAware {
     private final KafkaTemplate<String, Object> kafka;
     private final SeenRequests accepted;
     private final Clock clock;
+    private final BatchTransactions batches;
 
     IngressListener(EventDecoder decoder, SubmissionValidator validator, KafkaTemplate<String, Object> kafka,
-            SeenRequests acceptedRequests, Clock clock) {
+            SeenRequests acceptedRequests, Clock clock, BatchTransactions batches) {
+        this.batches = batches;
         this.decoder = decoder;
         this.validator = validator;
         this.kafka = kafka;
@@ -70,9 +75,13 @@ class IngressListener implements ConsumerSeekAware {
         accepted.revoked(partitions);
     }
 
-    @KafkaListener(id = "request-ingress", topics = "lapse.access.submitted",
+    @KafkaListener(id = LISTENER, topics = "lapse.access.submitted",
             containerFactory = RawRecordConsumers.CONTAINER_FACTORY)
-    void onSubmitted(ConsumerRecord<String, byte[]> record) {
+    void onSubmitted(List<ConsumerRecord<String, byte[]>> records, Consumer<?, ?> consumer) {
+        batches.process(LISTENER, records, consumer, this::judge);
+    }
+
+    private void judge(ConsumerRecord<String, byte[]> record) {
         if (misrouted(record)) {
             forward(record);
             return;

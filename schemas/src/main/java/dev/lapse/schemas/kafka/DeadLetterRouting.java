@@ -12,13 +12,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
-import org.springframework.kafka.listener.DefaultAfterRollbackProcessor;
 
 /**
  * Parks records that can never be processed in {@code <topic>.dlt} (same partition) with a one-line reason header,
- * inside a transaction that also commits the parked record's offset, so a broken record never blocks its partition
- * and is never lost. Which failures park and which wait is {@link RetryPolicy}'s decision: only a record at fault
- * is parked; a valid record whose processing failed because something was down waits until it goes through.
+ * inside the transaction that also commits the parked record's offset ({@link BatchTransactions}), so a broken
+ * record never blocks its partition and is never lost. Which failures park and which wait is {@link RetryPolicy}'s
+ * decision: only a record at fault is parked; a valid record whose processing failed because something was down waits until it goes through.
  */
 public final class DeadLetterRouting {
 
@@ -44,16 +43,15 @@ public final class DeadLetterRouting {
     }
 
     /**
-     * The after-rollback processor for a transactional listener container.
+     * Parks a record at fault inside the running transaction: its copy goes to {@code <topic>.dlt}, same partition,
+     * with the reason and source headers, then {@code afterParking} runs and the parking is counted.
      *
      * @param template transactional template whose value serializer passes raw bytes through
      * @param afterParking runs in the same transaction after a record was parked
-     * @param policy decides what parks and what waits, and how long
      * @param waits counts what was parked
      */
-    public static DefaultAfterRollbackProcessor<Object, Object> afterRollbackProcessor(
-            KafkaOperations<Object, Object> template, AfterParking afterParking, RetryPolicy policy,
-            PartitionWaits waits) {
+    public static BiConsumer<ConsumerRecord<?, ?>, Exception> parking(KafkaOperations<Object, Object> template,
+            AfterParking afterParking, PartitionWaits waits) {
         DeadLetterPublishingRecoverer deadLetters = new DeadLetterPublishingRecoverer(template,
                 (record, exception) -> new TopicPartition(record.topic() + dev.lapse.schemas.Topic.DEAD_LETTER_SUFFIX,
                         record.partition()));
@@ -62,14 +60,13 @@ public final class DeadLetterRouting {
                 new RecordHeader(REASON_HEADER, reason(exception).getBytes(StandardCharsets.UTF_8)),
                 new RecordHeader(SOURCE_HEADER, (record.topic() + "-" + record.partition() + "@" + record.offset())
                         .getBytes(StandardCharsets.UTF_8))}));
-        BiConsumer<ConsumerRecord<?, ?>, Exception> recoverer = (record, exception) -> {
+        return (record, exception) -> {
             log.warn("Parking {}-{}@{} in its dead-letter topic: {}", record.topic(), record.partition(),
                     record.offset(), reason(exception));
             deadLetters.accept(record, exception);
             afterParking.parked(record, exception);
             waits.parked(record);
         };
-        return policy.afterRollbackProcessor(recoverer, template);
     }
 
     /** The one-line reason for a failure: the message of its most telling cause, never a stack trace. */

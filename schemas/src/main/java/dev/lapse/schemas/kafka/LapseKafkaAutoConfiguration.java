@@ -16,16 +16,17 @@ import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.kafka.listener.AfterRollbackProcessor;
+import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.util.ClassUtils;
 
 /**
- * What every Lapse service gets by depending on {@code schemas}: the contract's topics declared at start-up; records
- * at fault parked in dead-letter topics and every other failure retried while its partition waits
+ * What every Lapse service gets by depending on {@code schemas}: the contract's topics declared at start-up; a poll
+ * batch per Kafka transaction ({@link BatchTransactions}); records at fault parked in dead-letter topics and every other failure retried while its partition waits
  * ({@link RetryPolicy}), reported once per change of state ({@link PartitionWaits}); the raw-record listener
  * factory and {@link EventDecoder}; transactional ids from a bounded pool, all fenced at start
  * ({@link TransactionFencing}); and {@link DeadLetterRedrive}. A service that must do more when it parks a record
@@ -63,11 +64,15 @@ public class LapseKafkaAutoConfiguration {
     }
 
     @Bean
-    @ConditionalOnMissingBean(AfterRollbackProcessor.class)
-    AfterRollbackProcessor<Object, Object> lapseAfterRollbackProcessor(KafkaTemplate<Object, Object> template,
-            ObjectProvider<DeadLetterRouting.AfterParking> afterParking, RetryPolicy policy, PartitionWaits waits) {
-        return DeadLetterRouting.afterRollbackProcessor(template,
-                afterParking.getIfAvailable(() -> DeadLetterRouting.AfterParking.NOTHING), policy, waits);
+    @ConditionalOnMissingBean
+    BatchTransactions lapseBatchTransactions(KafkaTemplate<Object, Object> template,
+            ObjectProvider<DeadLetterRouting.AfterParking> afterParking, RetryPolicy policy, PartitionWaits waits,
+            PausingBackOff pausing, ObjectProvider<KafkaListenerEndpointRegistry> listeners,
+            ObjectProvider<MeterRegistry> meters) {
+        return new BatchTransactions(template, DeadLetterRouting.parking(template,
+                afterParking.getIfAvailable(() -> DeadLetterRouting.AfterParking.NOTHING), waits), policy, waits,
+                pausing, id -> listeners.getObject().getListenerContainer(id),
+                meters.getIfAvailable(SimpleMeterRegistry::new));
     }
 
     @Bean
@@ -76,7 +81,11 @@ public class LapseKafkaAutoConfiguration {
         return EventDecoder.from(kafka.buildConsumerProperties());
     }
 
-    /** String keys, raw byte values, and otherwise exactly what Boot's configurer gives every factory. */
+    /**
+     * String keys, raw byte values, whole poll batches, and otherwise what Boot's configurer gives every factory;
+     * the listener runs each batch through {@link BatchTransactions}, which commits the batch's offsets in its
+     * transaction, so the container itself neither starts transactions nor commits.
+     */
     @Bean(name = RawRecordConsumers.CONTAINER_FACTORY)
     @ConditionalOnMissingBean(name = RawRecordConsumers.CONTAINER_FACTORY)
     @ConditionalOnBean(ConcurrentKafkaListenerContainerFactoryConfigurer.class)
@@ -88,6 +97,9 @@ public class LapseKafkaAutoConfiguration {
         ConsumerFactory<Object, Object> consumers =
                 (ConsumerFactory) RawRecordConsumers.consumerFactory(kafka.buildConsumerProperties());
         configurer.configure(factory, consumers);
+        factory.setBatchListener(true);
+        factory.getContainerProperties().setKafkaAwareTransactionManager(null);
+        factory.getContainerProperties().setAckMode(ContainerProperties.AckMode.MANUAL);
         return factory;
     }
 

@@ -67,6 +67,11 @@ public final class PartitionWaits implements RetryListener, RecordInterceptor<Ob
         return REPORTING_HERE.get();
     }
 
+    /** Marks this consumer thread as one whose failed attempts are reported here ({@link BatchTransactions}). */
+    static void reportFailuresOnThisThread() {
+        REPORTING_HERE.set(true);
+    }
+
     /** The partition whose record just failed on this thread, for {@link PausingBackOff}. */
     static @Nullable TopicPartition failedOnThisThread() {
         return FAILED_HERE.get();
@@ -89,8 +94,16 @@ public final class PartitionWaits implements RetryListener, RecordInterceptor<Ob
         if (exception == null || RetryPolicy.parks(exception)) {
             return; // parked at once, and the parking says so
         }
+        FAILED_HERE.set(new TopicPartition(record.topic(), record.partition()));
+        failed(record, exception);
+    }
+
+    /**
+     * A record failed and will be tried again: counts the attempt, says so once when its partition starts waiting,
+     * and returns how many attempts at this record failed so far.
+     */
+    public int failed(ConsumerRecord<?, ?> record, Exception exception) {
         TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-        FAILED_HERE.set(partition);
         Counter.builder(RETRIES).tag("topic", record.topic())
                 .description("Failed attempts that are retried after a backoff").register(meters).increment();
         Wait wait = waits.compute(partition, (key, current) ->
@@ -107,6 +120,21 @@ public final class PartitionWaits implements RetryListener, RecordInterceptor<Ob
                 log.warn(line, append(arguments, exception));
             }
         }
+        return wait.attempts;
+    }
+
+    /** A record was handled and committed: a wait of its partition at or before it is over. */
+    public void wentThrough(ConsumerRecord<?, ?> record) {
+        if (waits.isEmpty()) {
+            return;
+        }
+        TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+        Wait wait = waits.get(partition);
+        if (wait != null && record.offset() >= wait.offset && waits.remove(partition, wait)) {
+            String seconds = String.format(Locale.ROOT, "%.1f", (clock.millis() - wait.sinceMs) / 1000.0);
+            log.info("{}-{}@{} resumed after {} failed attempt(s), {} s", record.topic(), record.partition(),
+                    wait.offset, wait.attempts, seconds);
+        }
     }
 
     @Override
@@ -115,7 +143,7 @@ public final class PartitionWaits implements RetryListener, RecordInterceptor<Ob
     }
 
     /** Counts a record set aside as broken. */
-    void parked(ConsumerRecord<?, ?> record) {
+    public void parked(ConsumerRecord<?, ?> record) {
         Counter.builder(PARKED).tag("topic", record.topic())
                 .description("Records set aside as broken (dead-letter topic)").register(meters).increment();
     }
@@ -128,12 +156,7 @@ public final class PartitionWaits implements RetryListener, RecordInterceptor<Ob
         if (partition.equals(failed)) {
             return; // this record failed again: still waiting
         }
-        Wait wait = waits.get(partition);
-        if (wait != null && record.offset() >= wait.offset && waits.remove(partition, wait)) {
-            String seconds = String.format(Locale.ROOT, "%.1f", (clock.millis() - wait.sinceMs) / 1000.0);
-            log.info("{}-{}@{} resumed after {} failed attempt(s), {} s", record.topic(), record.partition(),
-                    wait.offset, wait.attempts, seconds);
-        }
+        wentThrough(record);
     }
 
     @Override

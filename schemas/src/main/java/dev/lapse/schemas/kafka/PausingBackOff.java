@@ -39,6 +39,11 @@ public final class PausingBackOff implements BackOffHandler, AutoCloseable {
         pauser.pausePartition(container, partition, Duration.ofMillis(nextBackOffMs));
     }
 
+    /** Pauses one partition of {@code container} for {@code duration}; it resumes by itself. */
+    public void pausePartition(MessageListenerContainer container, TopicPartition partition, Duration duration) {
+        pauser.pausePartition(container, partition, duration);
+    }
+
     @Override
     public void close() {
         scheduler.shutdown();

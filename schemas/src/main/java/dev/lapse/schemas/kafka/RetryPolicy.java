@@ -5,9 +5,7 @@ import java.util.Map;
 import java.util.function.BiConsumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.errors.RetriableException;
-import org.springframework.kafka.core.KafkaOperations;
 import org.springframework.kafka.listener.BackOffHandler;
-import org.springframework.kafka.listener.DefaultAfterRollbackProcessor;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.listener.FailedRecordProcessor;
 import org.springframework.kafka.support.converter.ConversionException;
@@ -91,21 +89,18 @@ public final class RetryPolicy {
         return false;
     }
 
+    /** How long a record waits before attempt {@code failedAttempts + 1}: doubling from the first backoff. */
+    public Duration backoff(int failedAttempts) {
+        long ms = firstBackoff.toMillis();
+        for (int i = 1; i < failedAttempts && ms < maxBackoff.toMillis(); i++) {
+            ms *= 2;
+        }
+        return Duration.ofMillis(Math.min(ms, maxBackoff.toMillis()));
+    }
+
     /** The longest wait between two attempts. */
     public Duration maxBackoff() {
         return maxBackoff;
-    }
-
-    /**
-     * The after-rollback processor of a transactional listener container: a record at fault goes to
-     * {@code recoverer} and its offset is committed in the same transaction; any other failure waits.
-     */
-    public DefaultAfterRollbackProcessor<Object, Object> afterRollbackProcessor(
-            BiConsumer<ConsumerRecord<?, ?>, Exception> recoverer, KafkaOperations<?, ?> template) {
-        DefaultAfterRollbackProcessor<Object, Object> processor =
-                new DefaultAfterRollbackProcessor<>(recoverer, backOff(), pausing, template, true);
-        classify(processor);
-        return processor;
     }
 
     /**
