@@ -100,7 +100,7 @@ class GrantListener implements ConsumerSeekAware {
                 .setExpiresAt(grant.expiresAt())
                 .build());
         kafka.send(issued.remember(grant.requestId(), record, approved.getEventId(), grant.grantedAt()));
-        log.info("Grant {} for request {} issued until {}", grant.grantId(), grant.requestId(), grant.expiresAt());
+        log.debug("Grant {} for request {} issued until {}", grant.grantId(), grant.requestId(), grant.expiresAt());
     }
 
     @KafkaListener(id = EXPIRIES, topics = "lapse.access.expired",
@@ -120,7 +120,7 @@ class GrantListener implements ConsumerSeekAware {
                 .setRequesterId(expired.getRequesterId())
                 .setWithdrawn(List.of())
                 .build());
-        log.info("Grant {} for request {} withdrawn ({})", expired.getGrantId(), expired.getRequestId(),
+        log.debug("Grant {} for request {} withdrawn ({})", expired.getGrantId(), expired.getRequestId(),
                 expired.getReason());
     }
 }

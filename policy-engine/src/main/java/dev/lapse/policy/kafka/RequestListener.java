@@ -71,7 +71,7 @@ class RequestListener {
                         .setPolicy(approve.policy())
                         .setApprovers(List.of())
                         .build());
-                log.info("Request {} approved by {} for {}: {}", requestId, approve.policy(), approve.duration(),
+                log.debug("Request {} approved by {} for {}: {}", requestId, approve.policy(), approve.duration(),
                     approve.reason());
         } else if (decision instanceof Decision.Deny deny) {
                 kafka.send(Topics.ACCESS_DENIED.name(), requestId, AccessDenied.newBuilder()
@@ -83,7 +83,7 @@ class RequestListener {
                         .setReason(deny.reason())
                         .setPolicy(deny.policy())
                         .build());
-                log.info("Request {} denied by {}: {}", requestId, deny.policy(), deny.reason());
+                log.debug("Request {} denied by {}: {}", requestId, deny.policy(), deny.reason());
         }
     }
 

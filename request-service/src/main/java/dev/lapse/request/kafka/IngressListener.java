@@ -108,7 +108,7 @@ class IngressListener implements ConsumerSeekAware {
         headers.add(new RecordHeader(SUBMISSION_HEADER, submitted.getEventId().getBytes(StandardCharsets.UTF_8)));
         kafka.send(new ProducerRecord<>(Topics.ACCESS_REQUESTED.name(), null, requestId, request, headers));
         kafka.send(accepted.remember(requestId, record, submitted.getEventId(), clock.instant()));
-        log.info("Request {} from {} accepted", requestId, submission.sourceSystem());
+        log.debug("Request {} from {} accepted", requestId, submission.sourceSystem());
     }
 
     /**

@@ -39,8 +39,8 @@ class RequestKafkaConfiguration {
     }
 
     @Bean
-    TimelineBook timelineBook() {
-        return new TimelineBook();
+    TimelineBook timelineBook(RequestProperties properties) {
+        return new TimelineBook(properties.timelineMaxRequests());
     }
 
     @Bean

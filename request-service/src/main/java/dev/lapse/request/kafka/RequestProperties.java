@@ -12,10 +12,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param restWrite how long a REST submission or revocation may wait for Kafka before it is answered 503
  * @param verdictTimeout how long a REST submission waits for the gate's verdict before it is answered 202 with the
  *     verdict still to come in its timeline
+ * @param timelineMaxRequests how many of the most recent requests the timeline read model keeps (older ones answer
+ *     404; the audit log keeps everything)
  */
 @ConfigurationProperties("lapse.request")
 public record RequestProperties(@DefaultValue("PT12H") Duration maxDuration, @DefaultValue RestWrite restWrite,
-        @DefaultValue("PT5S") Duration verdictTimeout) {
+        @DefaultValue("PT5S") Duration verdictTimeout, @DefaultValue("100000") int timelineMaxRequests) {
 
     public RequestProperties {
         if (maxDuration.compareTo(Duration.ofSeconds(1)) < 0) {
@@ -24,6 +26,10 @@ public record RequestProperties(@DefaultValue("PT12H") Duration maxDuration, @De
         if (verdictTimeout.isNegative() || verdictTimeout.compareTo(Duration.ofSeconds(60)) > 0) {
             throw new IllegalArgumentException("lapse.request.verdict-timeout must be PT0S..PT60S, got "
                     + verdictTimeout);
+        }
+        if (timelineMaxRequests < 1) {
+            throw new IllegalArgumentException("lapse.request.timeline-max-requests must be at least 1, got "
+                    + timelineMaxRequests);
         }
     }
 

@@ -1,10 +1,16 @@
 package dev.lapse.request.kafka;
 
+import dev.lapse.event.AccessGranted;
 import dev.lapse.event.AccessRejected;
 import dev.lapse.event.AccessRequested;
+import dev.lapse.request.timeline.RequestTimeline;
 import dev.lapse.request.timeline.TimelineBook;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import dev.lapse.schemas.kafka.EventDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.springframework.kafka.annotation.KafkaListener;
@@ -18,14 +24,26 @@ import org.springframework.stereotype.Component;
 @Component
 class TimelineListener {
 
+    /** Metric: submitted → granted latency. */
+    static final String SUBMITTED_TO_GRANTED = "lapse.request.submitted.to.granted";
+
     private final TimelineBook book;
     private final SubmissionVerdicts verdicts;
     private final EventDecoder decoder;
+    private final Timer submittedToGranted;
+    /** Grants older than this instance are history replayed at start, not latency to report now. */
+    private final long startedAtMs;
 
-    TimelineListener(TimelineBook book, SubmissionVerdicts verdicts, EventDecoder decoder) {
+    TimelineListener(TimelineBook book, SubmissionVerdicts verdicts, EventDecoder decoder, MeterRegistry meters,
+            Clock clock) {
         this.book = book;
         this.verdicts = verdicts;
         this.decoder = decoder;
+        this.startedAtMs = clock.millis();
+        this.submittedToGranted = Timer.builder(SUBMITTED_TO_GRANTED)
+                .description("From a request's submission to its grant (event times), for grants seen live")
+                .publishPercentileHistogram()
+                .register(meters);
     }
 
     @KafkaListener(id = "request-timeline", groupId = "request-service-timeline-${random.uuid}",
@@ -39,6 +57,10 @@ class TimelineListener {
         }
         Object event = decoder.decode(record, Object.class);
         AvroMapping.timelineEvent(event).ifPresent(book::apply);
+        if (event instanceof AccessGranted granted && record.timestamp() >= startedAtMs) {
+            book.find(granted.getRequestId()).map(RequestTimeline::submittedToGrantedMs)
+                    .ifPresent(ms -> submittedToGranted.record(ms, TimeUnit.MILLISECONDS));
+        }
         Header submission = record.headers().lastHeader(IngressListener.SUBMISSION_HEADER);
         if (submission != null) {
             String eventId = new String(submission.value(), StandardCharsets.UTF_8);

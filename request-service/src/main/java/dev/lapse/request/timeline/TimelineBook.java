@@ -14,11 +14,32 @@ import java.util.Optional;
  * furthest stage reached (a rejected duplicate submission shows as a step of the accepted request, and does not
  * change its status). A redelivered event (same event id) changes nothing. Thread-safe: one listener thread
  * writes while request threads read.
+ *
+ * <p>It holds the {@code maxRequests} most recently seen requests and forgets older ones first: at thousands of
+ * requests a second an unbounded read model would fill any heap within hours. The audit log keeps every event.
  */
 public final class TimelineBook {
 
-    private final Map<String, List<TimelineEvent>> eventsByRequest = new HashMap<>();
+    private final Map<String, List<TimelineEvent>> eventsByRequest;
     private final Map<String, String> requestByGrant = new HashMap<>();
+
+    /** A book of at most {@code maxRequests} timelines. */
+    public TimelineBook(int maxRequests) {
+        if (maxRequests < 1) {
+            throw new IllegalArgumentException("maxRequests must be at least 1, got " + maxRequests);
+        }
+        eventsByRequest = new LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, List<TimelineEvent>> eldest) {
+                if (size() <= maxRequests) {
+                    return false;
+                }
+                eldest.getValue().stream().map(TimelineEvent::grantId).filter(java.util.Objects::nonNull)
+                        .forEach(requestByGrant::remove);
+                return true;
+            }
+        };
+    }
 
     /** Adds an event to its request's timeline; returns false when it was already there. */
     public synchronized boolean apply(TimelineEvent event) {

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 class TimelineBookTest {
 
     private static final Instant T0 = Instant.parse("2026-11-23T09:00:00Z");
-    private final TimelineBook book = new TimelineBook();
+    private final TimelineBook book = new TimelineBook(1_000);
 
     private static TimelineEvent event(String eventId, Stage stage, long atMs) {
         TimelineEvent.RequestSummary summary = stage == Stage.REQUESTED
@@ -34,6 +34,21 @@ class TimelineBookTest {
         assertThat(timeline.grantId()).isEqualTo("g-1");
         assertThat(timeline.expiresAt()).isEqualTo(T0.plusMillis(30_040));
         assertThat(timeline.request().requesterId()).isEqualTo("alice");
+    }
+
+    @Test
+    void apply_beyondMaxRequests_forgetsTheOldestRequestAndItsGrant() {
+        TimelineBook small = new TimelineBook(2);
+        for (String id : java.util.List.of("r1", "r2", "r3")) {
+            small.apply(new TimelineEvent(id, id + "-granted", Stage.GRANTED, T0, "SERVICE:x", "granted", null,
+                    "g-" + id, T0.plusSeconds(60)));
+        }
+
+        assertThat(small.find("r1")).isEmpty();
+        assertThat(small.requestOfGrant("g-r1")).isEmpty();
+        assertThat(small.find("r2")).isPresent();
+        assertThat(small.find("r3")).isPresent();
+        assertThat(small.requestOfGrant("g-r3")).contains("r3");
     }
 
     @Test
