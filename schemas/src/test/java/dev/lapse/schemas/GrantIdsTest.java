@@ -25,6 +25,19 @@ class GrantIdsTest {
         assertThat(GrantIds.isDerived("a9d3dbf916ac72fc6e24e2dd90588c66", "req-42")).isTrue();
         assertThat(GrantIds.isDerived("g-req-42", "req-42")).isFalse();
         assertThat(GrantIds.isDerived("a9d3dbf916ac72fc6e24e2dd90588c66", "req-43")).isFalse();
+        assertThat(GrantIds.isDerived("A9D3DBF916AC72FC6E24E2DD90588C66", "req-42")).as("upper case").isFalse();
+        assertThat(GrantIds.isDerived("a9d3dbf916ac72fc6e24e2dd90588c6", "req-42")).as("too short").isFalse();
+        assertThat(GrantIds.isDerived("a9d3dbf916ac72fc6e24e2dd90588c66" + "00", "req-42")).as("too long").isFalse();
+        assertThat(GrantIds.isDerived("a9d3dbf916ac72fc6e24e2dd90588c6g", "req-42")).as("not hex").isFalse();
+    }
+
+    @Test
+    void isDerived_agreesWithOf_forManyRequests() {
+        for (int i = 0; i < 1000; i++) {
+            String requestId = "request-" + i;
+            assertThat(GrantIds.isDerived(GrantIds.of(requestId), requestId)).isTrue();
+            assertThat(GrantIds.isDerived(GrantIds.of(requestId), requestId + "x")).isFalse();
+        }
     }
 
     @Test

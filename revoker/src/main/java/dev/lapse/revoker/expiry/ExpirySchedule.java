@@ -102,8 +102,8 @@ public final class ExpirySchedule {
         if (!heldRevocations.isEmpty()) {
             heldRevocations.remove(grant.requestId());
         }
-        wheel.remove(grant.requestId()).ifPresent(this::release);
-        add(grant);
+        // One lookup: a restore reads every grant back, and almost none replaces another.
+        add(grant).ifPresent(replaced -> requesters.release(replaced.tag()));
     }
 
     /** Restores a held revocation read back from durable state; replaces whatever the request had. */
@@ -174,14 +174,15 @@ public final class ExpirySchedule {
         return foreignGrantIds.size();
     }
 
-    private void add(ActiveGrant grant) {
+    /** Schedules the grant, replacing what its request had; returns the entry it replaced, if any. */
+    private Optional<Expiry> add(ActiveGrant grant) {
         String requestId = grant.requestId();
         if (!GrantIds.isDerived(grant.grantId(), requestId)) {
             foreignGrantIds.put(requestId, grant.grantId());
         } else if (!foreignGrantIds.isEmpty()) {
             foreignGrantIds.remove(requestId);
         }
-        wheel.add(requestId, grant.expiresAt().toEpochMilli(), requesters.acquire(grant.requesterId()));
+        return wheel.add(requestId, grant.expiresAt().toEpochMilli(), requesters.acquire(grant.requesterId()));
     }
 
     /** The grant an entry stood for, rebuilt; its requester and any foreign grant id are let go. */

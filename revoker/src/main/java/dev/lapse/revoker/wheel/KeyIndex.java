@@ -1,5 +1,6 @@
 package dev.lapse.revoker.wheel;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -22,6 +23,15 @@ import java.util.UUID;
 final class KeyIndex {
 
     private static final int MIN_TABLE_LENGTH = 16;
+    /** Lower-case hex digits by character; -1 for any other, upper case included: it would not survive the round trip. */
+    private static final byte[] HEX_DIGITS = new byte[128];
+
+    static {
+        Arrays.fill(HEX_DIGITS, (byte) -1);
+        for (int digit = 0; digit < 16; digit++) {
+            HEX_DIGITS[Character.forDigit(digit, 16)] = (byte) digit;
+        }
+    }
 
     private final Slots slots;
     private int[] table = new int[MIN_TABLE_LENGTH];
@@ -59,7 +69,10 @@ final class KeyIndex {
         }
     }
 
-    /** Writes {@code key} into {@code slot} and indexes it; the key must not be indexed yet. */
+    /**
+     * Writes {@code key} into {@code slot} and indexes it; the key must not be indexed yet, and the slot must hold
+     * no key (as {@link Slots#allocate()} hands it out).
+     */
     void insert(String key, int slot) {
         parse(key);
         if (!parsedIsUuid) {
@@ -68,10 +81,11 @@ final class KeyIndex {
             otherKeys.put(slot, key);
             return;
         }
-        slots.setKey(slot, parsedHi, parsedLo);
         if (uuidKeys + 1 > table.length / 2) {
+            // Before the key is written: the rehash indexes every slot that holds one.
             rehash(table.length * 2);
         }
+        slots.setKey(slot, parsedHi, parsedLo);
         place(table, slot);
         uuidKeys++;
     }
@@ -152,11 +166,12 @@ final class KeyIndex {
     }
 
     private void rehash(int length) {
-        int[] old = table;
         int[] grown = new int[length];
-        for (int entry : old) {
-            if (entry != 0) {
-                place(grown, entry - 1);
+        // Walks the slots in order rather than the old table: reading the keys sequentially lets the CPU prefetch
+        // them, where the table's order would cost a cache miss per key once the arrays outgrow the caches.
+        for (int slot = 0, used = slots.used(); slot < used; slot++) {
+            if (slots.isAllocated(slot) && (slots.keyHi(slot) != 0 || slots.keyLo(slot) != 0)) {
+                place(grown, slot);
             }
         }
         table = grown;
@@ -182,22 +197,17 @@ final class KeyIndex {
                 || key.charAt(23) != '-') {
             return;
         }
-        long hi = 0;
-        long lo = 0;
-        for (int i = 0; i < 36; i++) {
-            if (i == 8 || i == 13 || i == 18 || i == 23) {
-                continue;
-            }
-            int digit = hexDigit(key.charAt(i));
-            if (digit < 0) {
-                return;
-            }
-            if (i < 18) {
-                hi = (hi << 4) | digit;
-            } else {
-                lo = (lo << 4) | digit;
-            }
+        // Groups of 8-4-4 and 4-12 hex digits; each group is at most 48 bits, so -1 can mean "not hex".
+        long a = hex(key, 0, 8);
+        long b = hex(key, 9, 13);
+        long c = hex(key, 14, 18);
+        long d = hex(key, 19, 23);
+        long e = hex(key, 24, 36);
+        if ((a | b | c | d | e) < 0) {
+            return;
         }
+        long hi = a << 32 | b << 16 | c;
+        long lo = d << 48 | e;
         if (hi == 0 && lo == 0) {
             return;
         }
@@ -206,14 +216,17 @@ final class KeyIndex {
         parsedIsUuid = true;
     }
 
-    /** The value of a lower-case hex digit, or -1: upper case would not survive the round trip. */
-    private static int hexDigit(char c) {
-        if (c >= '0' && c <= '9') {
-            return c - '0';
+    /** The value of the lower-case hex digits {@code key[from, to)}, or -1 if any is not one. */
+    private static long hex(String key, int from, int to) {
+        long value = 0;
+        for (int i = from; i < to; i++) {
+            char c = key.charAt(i);
+            int digit = c < HEX_DIGITS.length ? HEX_DIGITS[c] : -1;
+            if (digit < 0) {
+                return -1;
+            }
+            value = value << 4 | digit;
         }
-        if (c >= 'a' && c <= 'f') {
-            return c - 'a' + 10;
-        }
-        return -1;
+        return value;
     }
 }

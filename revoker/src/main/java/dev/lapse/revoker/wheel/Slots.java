@@ -49,7 +49,7 @@ final class Slots {
         ints = new int[capacity * INTS_PER_SLOT];
     }
 
-    /** A slot, unlinked (pointing at itself), with its other fields as they were left. */
+    /** A slot, unlinked (pointing at itself) and holding no key, with its other fields as they were left. */
     int allocate() {
         int slot = freeHead;
         if (slot != NONE) {
@@ -62,6 +62,8 @@ final class Slots {
         }
         setNext(slot, slot);
         setPrev(slot, slot);
+        // A key left by the slot's last use would look indexed to KeyIndex's rehash.
+        setKey(slot, 0, 0);
         return slot;
     }
 
@@ -94,6 +96,16 @@ final class Slots {
         setPrev(next, prev);
         setNext(slot, slot);
         setPrev(slot, slot);
+    }
+
+    /** Whether {@code slot} is handed out (an entry or a list root) rather than free or never used. */
+    boolean isAllocated(int slot) {
+        return slot < used && prev(slot) != NONE;
+    }
+
+    /** Slots handed out at least once: every allocated slot is below this. */
+    int used() {
+        return used;
     }
 
     boolean isEmpty(int root) {

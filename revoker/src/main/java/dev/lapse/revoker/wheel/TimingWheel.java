@@ -109,20 +109,26 @@ public final class TimingWheel {
      * Schedules {@code key} to lapse at {@code expiresAtMs} carrying {@code tag}, replacing any schedule the key
      * already has. An expiry at or before {@link #currentTimeMs()} is kept as overdue and returned by the next
      * {@link #advanceTo(long)}.
+     *
+     * @return what the key was scheduled with until now, or empty if it was not scheduled (no allocation then)
      */
-    public void add(String key, long expiresAtMs, int tag) {
+    public Optional<Expiry> add(String key, long expiresAtMs, int tag) {
         Objects.requireNonNull(key, "key");
         int slot = index.find(key);
+        Optional<Expiry> replaced;
         if (slot == Slots.NONE) {
             slot = slots.allocate();
             index.insert(key, slot);
+            replaced = Optional.empty();
         } else {
+            replaced = Optional.of(new Expiry(key, slots.expiresAtMs(slot), slots.tag(slot)));
             slots.unlink(slot);
         }
         slots.setExpiresAtMs(slot, expiresAtMs);
         slots.setSequence(slot, nextSequence++);
         slots.setTag(slot, tag);
         place(slot);
+        return replaced;
     }
 
     /** Unschedules {@code key}; returns true if it was scheduled (and so will no longer be returned). */

@@ -52,8 +52,9 @@ class TimingWheelPropertyTest {
             double choice = random.nextDouble();
             if (choice < 0.45) {
                 long expiresAtMs = nowMs + randomOffsetMs(random);
-                wheel.add(key, expiresAtMs, op);
-                reference.put(key, new Scheduled(key, expiresAtMs, op, sequence++));
+                Scheduled previous = reference.put(key, new Scheduled(key, expiresAtMs, op, sequence++));
+                assertThat(wheel.add(key, expiresAtMs, op)).as("add(%s) at op %d", key, op)
+                        .isEqualTo(Optional.ofNullable(previous).map(Scheduled::toExpiry));
             } else if (choice < 0.55) {
                 assertThat(wheel.cancel(key)).as("cancel(%s) at op %d", key, op)
                         .isEqualTo(reference.remove(key) != null);

@@ -220,8 +220,8 @@ class TimingWheelTest {
 
     @Test
     void add_whenKeyAlreadyScheduled_reschedulesEarlier() {
-        wheel.add("k", 1200, 1);
-        wheel.add("k", 1100, 2);
+        assertThat(wheel.add("k", 1200, 1)).isEmpty();
+        assertThat(wheel.add("k", 1100, 2)).hasValue(new Expiry("k", 1200, 1));
 
         assertThat(wheel.size()).isEqualTo(1);
         assertThat(wheel.advanceTo(1150)).containsExactly(new Expiry("k", 1100, 2));
