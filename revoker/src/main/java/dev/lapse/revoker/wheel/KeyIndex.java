@@ -34,7 +34,7 @@ final class KeyIndex {
     }
 
     private final Slots slots;
-    private int[] table = new int[MIN_TABLE_LENGTH];
+    private int[] table;
     private int uuidKeys;
     private final Map<String, Integer> otherSlots = new HashMap<>();
     private final Map<Integer, String> otherKeys = new HashMap<>();
@@ -46,7 +46,17 @@ final class KeyIndex {
     private long parsedLo;
 
     KeyIndex(Slots slots) {
+        this(slots, 0);
+    }
+
+    /** An index with room for {@code expectedKeys} UUID keys before its table first grows. */
+    KeyIndex(Slots slots, int expectedKeys) {
         this.slots = slots;
+        int length = MIN_TABLE_LENGTH;
+        while (length < (1 << 30) && length / 2 < expectedKeys) {
+            length *= 2;
+        }
+        this.table = new int[length];
     }
 
     /** The slot holding {@code key}, or {@link Slots#NONE}. */

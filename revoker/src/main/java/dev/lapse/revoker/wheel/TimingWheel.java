@@ -1,7 +1,6 @@
 package dev.lapse.revoker.wheel;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
@@ -65,13 +64,10 @@ public final class TimingWheel {
     private final KeyIndex index;
     private final BucketQueue queue;
     private final WheelLevel root;
-    /** Entries inside level 0's current tick, including overdue ones: they only need an exact time comparison. */
-    private final int dueSoon;
+    private final DueList dueSoon;
     /** The exact time of the last advance; the levels keep their own clocks, rounded down to their ticks. */
     private long currentTimeMs;
     private long nextSequence;
-    /** Reused between advances to collect what falls due. */
-    private int[] dueBuffer = new int[64];
 
     /**
      * Creates an empty wheel whose clock starts at {@code startMs}.
@@ -83,8 +79,9 @@ public final class TimingWheel {
     }
 
     /**
-     * Like {@link #TimingWheel(long, int, long)}, with room for {@code expectedEntries} before the arrays first
-     * grow; a restore that knows how much it will read avoids copying them on the way.
+     * Like {@link #TimingWheel(long, int, long)}, with room for {@code expectedEntries} (UUID keys) before the arrays
+     * and the key index first grow: a caller that knows how many entries it will hold, such as a benchmark, avoids
+     * copying them on the way.
      */
     public TimingWheel(long tickMs, int wheelSize, long startMs, int expectedEntries) {
         if (tickMs < 1) {
@@ -96,11 +93,12 @@ public final class TimingWheel {
         if (startMs < 0) {
             throw new IllegalArgumentException("startMs must be >= 0 (epoch milliseconds), was " + startMs);
         }
+        int expected = Math.max(0, expectedEntries);
         // Room for the due list and four levels of buckets too: four levels of 512 ticks of 10 ms span 21 years.
-        this.slots = new Slots((int) Math.min(Integer.MAX_VALUE, Math.max(0L, expectedEntries) + 4L * wheelSize + 1));
-        this.index = new KeyIndex(slots);
+        this.slots = new Slots((int) Math.min(Integer.MAX_VALUE, expected + 4L * wheelSize + 1));
+        this.index = new KeyIndex(slots, expected);
         this.queue = new BucketQueue(slots);
-        this.dueSoon = slots.newList();
+        this.dueSoon = new DueList(slots);
         this.root = new WheelLevel(slots, queue, tickMs, wheelSize, startMs);
         this.currentTimeMs = startMs;
     }
@@ -216,11 +214,7 @@ public final class TimingWheel {
         }
         int head = queue.peek();
         long bucketMs = head == Slots.NONE ? Long.MAX_VALUE : slots.expiresAtMs(head);
-        long earliestDueMs = Long.MAX_VALUE;
-        for (int slot = slots.next(dueSoon); slot != dueSoon; slot = slots.next(slot)) {
-            earliestDueMs = Math.min(earliestDueMs, slots.expiresAtMs(slot));
-        }
-        return OptionalLong.of(Math.min(bucketMs, earliestDueMs));
+        return OptionalLong.of(Math.min(bucketMs, dueSoon.earliestExpiresAtMs()));
     }
 
     /** Number of keys scheduled and not yet returned or cancelled. */
@@ -255,6 +249,11 @@ public final class TimingWheel {
         return slots.capacity();
     }
 
+    /** Length of the key index's table; only for tests of pre-sizing. */
+    int keyTableLength() {
+        return index.tableLength();
+    }
+
     /** Keys held outside the compact UUID form; only for tests. */
     int otherKeyCount() {
         return index.otherKeyCount();
@@ -262,7 +261,7 @@ public final class TimingWheel {
 
     private void place(int slot) {
         if (!root.add(slot)) {
-            slots.linkLast(dueSoon, slot);
+            dueSoon.add(slot);
         }
     }
 
@@ -274,55 +273,17 @@ public final class TimingWheel {
     }
 
     private List<Expiry> takeDue(long nowMs) {
-        int count = 0;
-        for (int slot = slots.next(dueSoon); slot != dueSoon; slot = slots.next(slot)) {
-            if (slots.expiresAtMs(slot) <= nowMs) {
-                if (count == dueBuffer.length) {
-                    dueBuffer = Arrays.copyOf(dueBuffer, count * 2);
-                }
-                dueBuffer[count++] = slot;
-            }
-        }
+        int count = dueSoon.collect(nowMs);
         if (count == 0) {
             return List.of();
         }
-        sortByFiringOrder(dueBuffer, count);
-        List<Expiry> due = new ArrayList<>(count);
+        int[] due = dueSoon.collected();
+        List<Expiry> expiries = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            int slot = dueBuffer[i];
-            due.add(new Expiry(index.keyOf(slot), slots.expiresAtMs(slot), slots.tag(slot)));
+            int slot = due[i];
+            expiries.add(new Expiry(index.keyOf(slot), slots.expiresAtMs(slot), slots.tag(slot)));
             release(slot);
         }
-        return Collections.unmodifiableList(due);
-    }
-
-    /** A bottom-up merge sort by expiry, then sequence: stable, O(n log n), and with no boxing. */
-    private void sortByFiringOrder(int[] a, int n) {
-        if (n < 2) {
-            return;
-        }
-        int[] scratch = new int[n];
-        for (int width = 1; width < n; width *= 2) {
-            for (int lo = 0; lo < n - width; lo += 2 * width) {
-                int mid = lo + width;
-                int hi = (int) Math.min((long) lo + 2L * width, n);
-                System.arraycopy(a, lo, scratch, lo, hi - lo);
-                int left = lo;
-                int right = mid;
-                for (int k = lo; k < hi; k++) {
-                    if (right >= hi || (left < mid && !firesBefore(scratch[right], scratch[left]))) {
-                        a[k] = scratch[left++];
-                    } else {
-                        a[k] = scratch[right++];
-                    }
-                }
-            }
-        }
-    }
-
-    private boolean firesBefore(int a, int b) {
-        long aMs = slots.expiresAtMs(a);
-        long bMs = slots.expiresAtMs(b);
-        return aMs < bMs || (aMs == bMs && slots.sequence(a) < slots.sequence(b));
+        return Collections.unmodifiableList(expiries);
     }
 }

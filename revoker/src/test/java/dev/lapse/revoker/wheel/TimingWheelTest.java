@@ -478,11 +478,13 @@ class TimingWheelTest {
     void constructor_withExpectedEntries_needsNoGrowthUpToThem() {
         TimingWheel sized = new TimingWheel(10, 5, START_MS, 10_000);
         int capacity = sized.slotCapacity();
+        assertThat(sized.keyTableLength()).isEqualTo(32_768);
         for (int i = 0; i < 10_000; i++) {
             sized.add(uuid(i), START_MS + 100, i);
         }
 
         assertThat(sized.slotCapacity()).isEqualTo(capacity);
+        assertThat(sized.keyTableLength()).isEqualTo(32_768);
     }
 
     private static String uuid(int i) {
