@@ -23,7 +23,7 @@ import java.util.UUID;
 final class KeyIndex {
 
     private static final int MIN_TABLE_LENGTH = 16;
-    /** Lower-case hex digits by character; -1 for any other, upper case included: it would not survive the round trip. */
+    /** Lower-case hex digits by character; -1 for any other, upper case too: it would not survive the round trip. */
     private static final byte[] HEX_DIGITS = new byte[128];
 
     static {

@@ -154,7 +154,8 @@ class ExpiryScheduleTest {
 
     @Test
     void watch_whenGrantIdIsNotDerived_keepsItUntilTheGrantEnds() {
-        ActiveGrant foreign = new ActiveGrant(UUID_1, "issued-elsewhere-7", "alice", Instant.ofEpochMilli(START_MS + 1));
+        ActiveGrant foreign =
+                new ActiveGrant(UUID_1, "issued-elsewhere-7", "alice", Instant.ofEpochMilli(START_MS + 1));
         ActiveGrant revoked = new ActiveGrant(UUID_2, "issued-elsewhere-8", "bob", Instant.ofEpochMilli(START_MS + 9));
         schedule.watch(foreign);
         schedule.watch(revoked);

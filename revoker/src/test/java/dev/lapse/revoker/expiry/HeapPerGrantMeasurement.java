@@ -104,8 +104,8 @@ class HeapPerGrantMeasurement {
     /** A request id as Lapse makes them: a random-looking version 4 UUID, computed rather than held. */
     private static String requestId(long i) {
         long mixed = i * 0x9E3779B97F4A7C15L;
-        return new UUID((mixed & 0xFFFF_FFFF_FFFF_0FFFL) | 0x4000L, (i & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L)
-                .toString();
+        return new UUID((mixed & 0xFFFF_FFFF_FFFF_0FFFL) | 0x4000L,
+                (i & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L).toString();
     }
 
     private static long usedAfterFullGc() {

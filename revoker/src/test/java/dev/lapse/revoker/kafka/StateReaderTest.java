@@ -167,7 +167,8 @@ class StateReaderTest {
         Random random = new Random(5);
         ExpirySchedule resolved = new ExpirySchedule(new ExpirySchedule.Options(10, 512), NOW_MS);
         for (int i = 0; i < 5_000; i++) {
-            String requestId = random.nextBoolean() ? new UUID(1, random.nextInt(300)).toString() : "r" + random.nextInt(300);
+            String requestId =
+                    random.nextBoolean() ? new UUID(1, random.nextInt(300)).toString() : "r" + random.nextInt(300);
             WatchedGrant.Builder state = WatchedGrant.newBuilder().setRequestId(requestId);
             switch (random.nextInt(4)) {
                 case 0, 1 -> state.setGrantId(random.nextBoolean() ? GrantIds.of(requestId) : "g" + i)
