@@ -1,10 +1,6 @@
 package dev.lapse.grant.issue;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-import java.util.Objects;
+import dev.lapse.schemas.GrantIds;
 
 /**
  * The id of the one grant an approved request can yield, derived from the request id: a redelivered approval
@@ -19,16 +15,9 @@ public record GrantId(String value) {
         }
     }
 
-    /** The grant id of a request. */
+    /** The grant id of a request (see {@link GrantIds}, which the revoker derives it back with). */
     public static GrantId of(String requestId) {
-        Objects.requireNonNull(requestId, "requestId");
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest(("lapse/grant/" + requestId).getBytes(StandardCharsets.UTF_8));
-            return new GrantId(HexFormat.of().formatHex(digest, 0, 16));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every Java runtime", e);
-        }
+        return new GrantId(GrantIds.of(requestId));
     }
 
     @Override

@@ -2,6 +2,9 @@ package dev.lapse.revoker.expiry;
 
 import dev.lapse.revoker.wheel.Expiry;
 import dev.lapse.revoker.wheel.TimingWheel;
+import dev.lapse.schemas.GrantIds;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,10 +20,27 @@ import java.util.function.Predicate;
  * <p>This is a cache of durable state, not the state itself: the edge writes every {@link Effect} to a compacted
  * topic in the transaction that consumed its cause, {@link #restoreGrant restores} from that topic after a restart
  * or a rebalance, and {@link #forget forgets} what it no longer owns. Not thread-safe: one owner thread.
+ *
+ * <p><b>Memory.</b> A watched grant costs one entry of the {@link TimingWheel} (52 to 82 bytes when its request id
+ * is a UUID, as Lapse's are) and nothing else; an {@link ActiveGrant} is rebuilt only when the grant ends:
+ * <ul>
+ *   <li>the grant id is not stored: it is derived from the request id ({@link GrantIds}), as the grant issuer
+ *       derived it. A grant that arrives with any other id (another issuer, a test) keeps it in a side map, so it is
+ *       never lost, only more expensive;</li>
+ *   <li>the requester is a number in a counted dictionary of requesters ({@link Requesters}), 4 bytes per grant,
+ *       because people and agents are far fewer than grants. Reading it back from the durable state when the grant
+ *       ends was the other way: Kafka's compacted topic has no lookup by key, so that would need a local store
+ *       (RocksDB, say) that costs more per grant than the dictionary, and a read on the expiry path;</li>
+ *   <li>the expiry is a long in the wheel's entry.</li>
+ * </ul>
+ * Held revocations are rare (a revocation that overtook its grant) and stay in a plain map.
  */
 public final class ExpirySchedule {
 
-    private final TimingWheel<ActiveGrant> wheel;
+    private final TimingWheel wheel;
+    private final Requesters requesters = new Requesters();
+    /** Grant ids that are not the ones derived from their request ids; empty when every grant came from Lapse. */
+    private final Map<String, String> foreignGrantIds = new HashMap<>();
     /**
      * Revocations that arrived before their grant. Grants and revocations travel on different topics, so a
      * revocation can overtake the grant it ends; the grant must then end the moment it arrives, not run its course.
@@ -40,7 +60,7 @@ public final class ExpirySchedule {
     }
 
     public ExpirySchedule(Options options, long startMs) {
-        this.wheel = new TimingWheel<>(options.tickMs(), options.wheelSize(), startMs);
+        this.wheel = new TimingWheel(options.tickMs(), options.wheelSize(), startMs);
     }
 
     /**
@@ -48,15 +68,16 @@ public final class ExpirySchedule {
      * grant: a replayed or forged second grant must never extend it); a grant whose revocation is held ends now.
      */
     public Effect watch(ActiveGrant grant) {
-        String cause = heldRevocations.remove(grant.requestId());
+        String cause = heldRevocations.isEmpty() ? null : heldRevocations.remove(grant.requestId());
         if (cause != null) {
             return new Effect.Ended(new Ending(grant, Ending.Reason.REVOKED, cause));
         }
-        Optional<ActiveGrant> watched = wheel.get(grant.requestId());
+        Optional<Expiry> watched = wheel.get(grant.requestId());
         if (watched.isPresent()) {
-            return new Effect.Ignored(grant.requestId(), "already watched, ending at " + watched.get().expiresAt());
+            return new Effect.Ignored(grant.requestId(),
+                    "already watched, ending at " + Instant.ofEpochMilli(watched.get().expiresAtMs()));
         }
-        wheel.add(grant.requestId(), grant.expiresAt().toEpochMilli(), grant);
+        add(grant);
         return new Effect.Watching(grant);
     }
 
@@ -65,10 +86,9 @@ public final class ExpirySchedule {
      * ends the moment it arrives.
      */
     public Effect revoke(String requestId, String cause) {
-        Optional<ActiveGrant> grant = wheel.get(requestId);
-        if (grant.isPresent()) {
-            wheel.cancel(requestId);
-            return new Effect.Ended(new Ending(grant.get(), Ending.Reason.REVOKED, cause));
+        Optional<Expiry> removed = wheel.remove(requestId);
+        if (removed.isPresent()) {
+            return new Effect.Ended(new Ending(release(removed.get()), Ending.Reason.REVOKED, cause));
         }
         if (heldRevocations.containsKey(requestId)) {
             return new Effect.Ignored(requestId, "a revocation is already held");
@@ -79,20 +99,25 @@ public final class ExpirySchedule {
 
     /** Restores a watched grant read back from durable state; replaces whatever the request had. */
     public void restoreGrant(ActiveGrant grant) {
-        heldRevocations.remove(grant.requestId());
-        wheel.add(grant.requestId(), grant.expiresAt().toEpochMilli(), grant);
+        if (!heldRevocations.isEmpty()) {
+            heldRevocations.remove(grant.requestId());
+        }
+        // One lookup: a restore reads every grant back, and almost none replaces another.
+        add(grant).ifPresent(replaced -> requesters.release(replaced.tag()));
     }
 
     /** Restores a held revocation read back from durable state; replaces whatever the request had. */
     public void restoreHeldRevocation(String requestId, String cause) {
-        wheel.cancel(requestId);
+        wheel.remove(requestId).ifPresent(this::release);
         heldRevocations.put(requestId, cause);
     }
 
     /** Forgets one request (its durable state was deleted). */
     public void forget(String requestId) {
-        wheel.cancel(requestId);
-        heldRevocations.remove(requestId);
+        wheel.remove(requestId).ifPresent(this::release);
+        if (!heldRevocations.isEmpty()) {
+            heldRevocations.remove(requestId);
+        }
     }
 
     /**
@@ -100,19 +125,25 @@ public final class ExpirySchedule {
      * held revocations were dropped. O(n): for rebalances, not for the data path.
      */
     public int forget(Predicate<String> requestIds) {
-        int grants = wheel.cancelIf(requestIds);
+        List<Expiry> grants = wheel.removeIf(requestIds);
+        grants.forEach(this::release);
         int held = heldRevocations.size();
         heldRevocations.keySet().removeIf(requestIds);
-        return grants + held - heldRevocations.size();
+        return grants.size() + held - heldRevocations.size();
     }
 
     /** Moves time to {@code nowMs} and returns every grant whose expiry has been reached, earliest first. */
     public List<Ending> advanceTo(long nowMs) {
         // A wall clock can step back (NTP); the wheel's time never does, so a step back just waits.
-        return wheel.advanceTo(Math.max(nowMs, wheel.currentTimeMs())).stream()
-                .map(Expiry::payload)
-                .map(grant -> new Ending(grant, Ending.Reason.TIME_ELAPSED, "expiry time reached"))
-                .toList();
+        List<Expiry> due = wheel.advanceTo(Math.max(nowMs, wheel.currentTimeMs()));
+        if (due.isEmpty()) {
+            return List.of();
+        }
+        List<Ending> endings = new ArrayList<>(due.size());
+        for (Expiry expiry : due) {
+            endings.add(new Ending(release(expiry), Ending.Reason.TIME_ELAPSED, "expiry time reached"));
+        }
+        return endings;
     }
 
     /**
@@ -131,5 +162,36 @@ public final class ExpirySchedule {
     /** How many revocations are held for grants not seen yet. */
     public int heldRevocations() {
         return heldRevocations.size();
+    }
+
+    /** How many distinct requesters the watched grants have; for tests and diagnostics. */
+    int requesters() {
+        return requesters.size();
+    }
+
+    /** How many watched grants carry an id that is not derived from their request; for tests and diagnostics. */
+    int foreignGrantIds() {
+        return foreignGrantIds.size();
+    }
+
+    /** Schedules the grant, replacing what its request had; returns the entry it replaced, if any. */
+    private Optional<Expiry> add(ActiveGrant grant) {
+        String requestId = grant.requestId();
+        if (!GrantIds.isDerived(grant.grantId(), requestId)) {
+            foreignGrantIds.put(requestId, grant.grantId());
+        } else if (!foreignGrantIds.isEmpty()) {
+            foreignGrantIds.remove(requestId);
+        }
+        return wheel.add(requestId, grant.expiresAt().toEpochMilli(), requesters.acquire(grant.requesterId()));
+    }
+
+    /** The grant an entry stood for, rebuilt; its requester and any foreign grant id are let go. */
+    private ActiveGrant release(Expiry expiry) {
+        String requestId = expiry.key();
+        String requesterId = requesters.name(expiry.tag());
+        requesters.release(expiry.tag());
+        String foreign = foreignGrantIds.isEmpty() ? null : foreignGrantIds.remove(requestId);
+        String grantId = foreign != null ? foreign : GrantIds.of(requestId);
+        return new ActiveGrant(requestId, grantId, requesterId, Instant.ofEpochMilli(expiry.expiresAtMs()));
     }
 }

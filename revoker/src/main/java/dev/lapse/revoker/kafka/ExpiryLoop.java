@@ -11,10 +11,9 @@ import dev.lapse.schemas.kafka.DeadLetterRouting;
 import dev.lapse.schemas.kafka.EventDecoder;
 import dev.lapse.schemas.kafka.Partitions;
 import dev.lapse.schemas.kafka.RejectedRecordException;
-import dev.lapse.state.WatchedGrant;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -79,6 +78,7 @@ final class ExpiryLoop implements SmartLifecycle {
     private final Supplier<KafkaConsumer<String, byte[]>> restoreConsumers;
     private final Supplier<KafkaProducer<String, Object>> producers;
     private final EventDecoder decoder;
+    private final StateReader stateReader;
     private final Clock clock;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicLong restoreCompletedEpochMs = new AtomicLong();
@@ -86,7 +86,9 @@ final class ExpiryLoop implements SmartLifecycle {
     private final AtomicLong waiting = new AtomicLong();
     private final AtomicLong ownedRestored = new AtomicLong();
     private final Counter expired;
-    private final DistributionSummary lateness;
+    private final Timer expiryLag;
+    private final Timer restoreDuration;
+    private final Counter restoredRecords;
 
     private volatile boolean running;
     private Thread owner;
@@ -108,14 +110,24 @@ final class ExpiryLoop implements SmartLifecycle {
         this.restoreConsumers = restoreConsumers;
         this.producers = producers;
         this.decoder = decoder;
+        this.stateReader = new StateReader(decoder);
         this.clock = clock;
         meters.gauge("lapse.revoker.active.grants", activeGrants);
         meters.gauge("lapse.revoker.restore.completed.epoch.ms", restoreCompletedEpochMs);
         meters.gauge("lapse.revoker.waiting", waiting);
         meters.gauge("lapse.revoker.partitions.owned", ownedRestored);
         this.expired = meters.counter("lapse.revoker.expired");
-        this.lateness = DistributionSummary.builder("lapse.revoker.expiry.lateness").baseUnit("milliseconds")
-                .description("emission time minus expiresAt of each time-elapsed expiry").register(meters);
+        this.expiryLag = Timer.builder("lapse.revoker.expiry.lag")
+                .description("commit time of each time-elapsed AccessExpired minus the grant's expiresAt")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofMinutes(5))
+                .register(meters);
+        this.restoreDuration = Timer.builder("lapse.revoker.restore")
+                .description("time to read back the state of newly assigned partitions and what arrived meanwhile")
+                .register(meters);
+        this.restoredRecords = Counter.builder("lapse.revoker.restore.records")
+                .description("state records read back by restores").register(meters);
     }
 
     private void run() {
@@ -227,7 +239,7 @@ final class ExpiryLoop implements SmartLifecycle {
             long lateMs = clock.millis() - grant.expiresAt().toEpochMilli();
             expired.increment();
             if (ending.reason() == Ending.Reason.TIME_ELAPSED) {
-                lateness.record(lateMs);
+                expiryLag.record(lateMs, TimeUnit.MILLISECONDS);
             }
             log.info("Grant {} for request {} ended: {} (due {}, {} ms late)", grant.grantId(), grant.requestId(),
                     ending.reason(), grant.expiresAt(), lateMs);
@@ -259,16 +271,21 @@ final class ExpiryLoop implements SmartLifecycle {
                 }
             }
         }
+        long readMs = clock.millis() - startMs;
         int caughtUp = catchUp(positions);
         Set<Integer> restored = new TreeSet<>(partitions);
         activeGrants.set(schedule.size());
+        long tookMs = clock.millis() - startMs;
+        restoreDuration.record(tookMs, TimeUnit.MILLISECONDS);
+        restoredRecords.increment(records);
         restoreCompletedEpochMs.set(clock.millis());
         // Back: whatever fell due while nobody owned these partitions ends now, in the loop's next transaction.
         expireDue(clock.instant());
         ownedRestored.set(owned.size());
-        log.info("Restored partitions {} from {} state records and {} records that arrived meanwhile in {} ms: {}"
-                + " grants watched, {} revocations held", restored, records, caughtUp, clock.millis() - startMs,
-                schedule.size(), schedule.heldRevocations());
+        log.info("Restored partitions {} from {} state records ({} records/s) and {} records that arrived meanwhile"
+                + " in {} ms: {} grants watched, {} revocations held", restored, records,
+                readMs == 0 ? records : records * 1000L / readMs, caughtUp, tookMs, schedule.size(),
+                schedule.heldRevocations());
     }
 
     /**
@@ -299,25 +316,11 @@ final class ExpiryLoop implements SmartLifecycle {
     }
 
     private void restore(ConsumerRecord<String, byte[]> record) {
-        if (record.value() == null) {
-            schedule.forget(record.key());
-            return;
-        }
-        WatchedGrant state;
         try {
-            state = decoder.decode(record, WatchedGrant.class);
+            stateReader.restore(record, schedule);
         } catch (RejectedRecordException e) {
             log.error("Unreadable revoker state {}-{}@{} skipped: {}", record.topic(), record.partition(),
                     record.offset(), e.getMessage());
-            return;
-        }
-        if (state.getExpiresAt() != null && state.getGrantId() != null && state.getRequesterId() != null) {
-            schedule.restoreGrant(new ActiveGrant(state.getRequestId(), state.getGrantId(), state.getRequesterId(),
-                    state.getExpiresAt()));
-        } else if (state.getHeldRevocation() != null) {
-            schedule.restoreHeldRevocation(state.getRequestId(), state.getHeldRevocation());
-        } else {
-            schedule.forget(state.getRequestId());
         }
     }
 
@@ -327,7 +330,15 @@ final class ExpiryLoop implements SmartLifecycle {
             Set<Integer> numbers = numbers(partitions);
             owned.removeAll(numbers);
             ownedRestored.set(owned.size());
-            int dropped = schedule.forget(requestId -> numbers.contains(Partitions.of(requestId)));
+            int dropped;
+            if (owned.isEmpty()) {
+                // All given up (a stop, or a rebalance that moves everything): drop the schedule whole instead of
+                // hashing each of possibly millions of request ids to its partition.
+                dropped = schedule.size() + schedule.heldRevocations();
+                schedule = new ExpirySchedule(options, clock.millis());
+            } else {
+                dropped = schedule.forget(requestId -> numbers.contains(Partitions.of(requestId)));
+            }
             activeGrants.set(schedule.size());
             if (!numbers.isEmpty()) {
                 log.info("Gave up partitions {}: {} grants and held revocations handed over", numbers, dropped);

@@ -40,6 +40,10 @@ class RevokerKafkaConfiguration {
         Map<String, Object> restore = new HashMap<>(consumer);
         restore.remove(ConsumerConfig.GROUP_ID_CONFIG);
         restore.remove(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG);
+        // A restore reads whole partitions from the start: larger fetches and polls cut the round trips and the
+        // per-poll work of reading a million grants back, unless the user set these keys.
+        restore.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
+        restore.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 * 1024 * 1024);
 
         Map<String, Object> producer = new HashMap<>(kafka.buildProducerProperties());
         producer.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, environment.getProperty("spring.application.name")

@@ -1,8 +1,5 @@
 package dev.lapse.revoker.wheel;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -14,11 +11,20 @@ import org.jspecify.annotations.Nullable;
  * Only virtual ticks {@code current + 1 .. current + wheelSize - 1} are ever stored, so two different slot times
  * never share a bucket, and the slot of the current tick stays empty.
  *
+ * <p>A bucket is a list root in {@link Slots}; its {@code expiresAtMs} is the start of the slot it stands for, or
+ * {@link #UNSCHEDULED} while it is not in the queue. The level puts a bucket in the queue only when that start
+ * changes, so a bucket is queued at most once however many entries it gathers.
+ *
  * <p>All times are assumed non-negative (the {@link TimingWheel} constructor enforces it), which is what lets
  * the differences below be computed without overflow.
  */
-final class WheelLevel<T> {
+final class WheelLevel {
 
+    /** The expiration of a bucket that is not in the queue. */
+    static final long UNSCHEDULED = Long.MIN_VALUE;
+
+    private final Slots slots;
+    private final BucketQueue queue;
     private final long tickMs;
     private final int wheelSize;
     /** {@code tickMs * wheelSize}; meaningless when {@link #coversAllTime} is set. */
@@ -28,47 +34,55 @@ final class WheelLevel<T> {
      * representable time, so it is the top and never grows an overflow level.
      */
     private final boolean coversAllTime;
-    private final List<Bucket<T>> buckets;
-    /** Receives a bucket each time it starts standing for a new time slot (the owner's priority queue). */
-    private final Consumer<Bucket<T>> bucketScheduler;
+    private final int[] buckets;
     private long currentTimeMs;
-    private @Nullable WheelLevel<T> overflow;
+    private @Nullable WheelLevel overflow;
 
-    WheelLevel(long tickMs, int wheelSize, long startMs, Consumer<Bucket<T>> bucketScheduler) {
+    WheelLevel(Slots slots, BucketQueue queue, long tickMs, int wheelSize, long startMs) {
+        this.slots = slots;
+        this.queue = queue;
         this.tickMs = tickMs;
         this.wheelSize = wheelSize;
         this.coversAllTime = tickMs > Long.MAX_VALUE / wheelSize;
         this.intervalMs = coversAllTime ? Long.MAX_VALUE : tickMs * wheelSize;
-        this.bucketScheduler = bucketScheduler;
         this.currentTimeMs = startMs - startMs % tickMs;
-        this.buckets = new ArrayList<>(wheelSize);
+        this.buckets = new int[wheelSize];
         for (int i = 0; i < wheelSize; i++) {
-            buckets.add(new Bucket<>());
+            buckets[i] = slots.newList();
+            slots.setExpiresAtMs(buckets[i], UNSCHEDULED);
         }
     }
 
     /**
-     * Stores the entry in this level or a coarser one.
+     * Stores the slot in this level or a coarser one.
      *
-     * @return false if the entry lies before the end of this level's current tick; the caller then owns it (only
+     * @return false if its expiry lies before the end of this level's current tick; the caller then keeps it (only
      *     the finest level can see this, because a coarser level receives only what its finer neighbour could not
      *     hold)
      */
-    boolean add(WheelEntry<T> entry) {
-        long expiresAtMs = entry.expiresAtMs;
+    boolean add(int slot) {
+        long expiresAtMs = slots.expiresAtMs(slot);
         if (expiresAtMs < currentTimeMs || expiresAtMs - currentTimeMs < tickMs) {
             return false;
         }
         if (coversAllTime || expiresAtMs - currentTimeMs < intervalMs) {
             long virtualTick = expiresAtMs / tickMs;
-            Bucket<T> bucket = buckets.get((int) (virtualTick % wheelSize));
-            bucket.add(entry);
-            if (bucket.setExpirationMs(virtualTick * tickMs)) {
-                bucketScheduler.accept(bucket);
+            int bucket = buckets[(int) (virtualTick % wheelSize)];
+            slots.linkLast(bucket, slot);
+            long bucketMs = virtualTick * tickMs;
+            long scheduledMs = slots.expiresAtMs(bucket);
+            if (scheduledMs != bucketMs) {
+                if (scheduledMs != UNSCHEDULED) {
+                    // The queue orders by this field; changing it while queued would silently corrupt the heap.
+                    throw new IllegalStateException(
+                            "bucket for " + scheduledMs + " reused for " + bucketMs + " before it was flushed");
+                }
+                slots.setExpiresAtMs(bucket, bucketMs);
+                queue.offer(bucket);
             }
             return true;
         }
-        return overflow().add(entry);
+        return overflow().add(slot);
     }
 
     /**
@@ -91,14 +105,14 @@ final class WheelLevel<T> {
         return overflow == null ? 1 : 1 + overflow.depth();
     }
 
-    private WheelLevel<T> overflow() {
-        WheelLevel<T> existing = overflow;
+    private WheelLevel overflow() {
+        WheelLevel existing = overflow;
         if (existing != null) {
             return existing;
         }
         // One tick of the coarser level is exactly this whole level, so cascading a coarse bucket always lands
         // its entries inside this level's range.
-        WheelLevel<T> created = new WheelLevel<>(intervalMs, wheelSize, currentTimeMs, bucketScheduler);
+        WheelLevel created = new WheelLevel(slots, queue, intervalMs, wheelSize, currentTimeMs);
         overflow = created;
         return created;
     }

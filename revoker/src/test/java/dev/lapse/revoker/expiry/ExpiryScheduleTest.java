@@ -3,12 +3,18 @@ package dev.lapse.revoker.expiry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lapse.schemas.GrantIds;
 import java.time.Instant;
+import java.util.Random;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 class ExpiryScheduleTest {
 
     private static final long START_MS = 1_000_000;
+    private static final String UUID_1 = "3b241101-e2bb-4255-8caf-4136c566a962";
+    private static final String UUID_2 = "9f1c2d3e-4a5b-4c6d-8e7f-a0b1c2d3e4f5";
+    private static final String UUID_3 = "c0ffee00-1234-4abc-9def-0123456789ab";
     private final ExpirySchedule schedule = new ExpirySchedule(new ExpirySchedule.Options(10, 5), START_MS);
 
     private static ActiveGrant grant(String requestId, long expiresAtMs) {
@@ -128,6 +134,102 @@ class ExpiryScheduleTest {
         assertThat(schedule.advanceTo(START_MS + 5_000)).extracting(ending -> ending.grant().requestId())
                 .containsExactly("p1-b");
         assertThat(schedule.heldRevocations()).isZero();
+    }
+
+    // --- what is stored per grant: derived grant ids, counted requesters
+
+    private static ActiveGrant lapseGrant(String requestId, String requesterId, long expiresAtMs) {
+        return new ActiveGrant(requestId, GrantIds.of(requestId), requesterId, Instant.ofEpochMilli(expiresAtMs));
+    }
+
+    @Test
+    void watch_whenGrantIdIsDerived_storesNoneAndGivesTheSameGrantBack() {
+        ActiveGrant grant = lapseGrant(UUID_1, "alice", START_MS + 1_000);
+        schedule.watch(grant);
+
+        assertThat(schedule.foreignGrantIds()).isZero();
+        assertThat(schedule.advanceTo(START_MS + 1_000)).containsExactly(
+                new Ending(grant, Ending.Reason.TIME_ELAPSED, "expiry time reached"));
+    }
+
+    @Test
+    void watch_whenGrantIdIsNotDerived_keepsItUntilTheGrantEnds() {
+        ActiveGrant foreign =
+                new ActiveGrant(UUID_1, "issued-elsewhere-7", "alice", Instant.ofEpochMilli(START_MS + 1));
+        ActiveGrant revoked = new ActiveGrant(UUID_2, "issued-elsewhere-8", "bob", Instant.ofEpochMilli(START_MS + 9));
+        schedule.watch(foreign);
+        schedule.watch(revoked);
+        assertThat(schedule.foreignGrantIds()).isEqualTo(2);
+
+        assertThat(schedule.revoke(UUID_2, "done")).isEqualTo(
+                new Effect.Ended(new Ending(revoked, Ending.Reason.REVOKED, "done")));
+        assertThat(schedule.advanceTo(START_MS + 1)).extracting(ending -> ending.grant().grantId())
+                .containsExactly("issued-elsewhere-7");
+        assertThat(schedule.foreignGrantIds()).isZero();
+    }
+
+    @Test
+    void requesters_areCountedPerGrant_andForgottenWithTheirLastGrant() {
+        schedule.watch(lapseGrant(UUID_1, "alice", START_MS + 1_000));
+        schedule.watch(lapseGrant(UUID_2, "alice", START_MS + 2_000));
+        schedule.watch(lapseGrant(UUID_3, "bob", START_MS + 3_000));
+        assertThat(schedule.requesters()).isEqualTo(2);
+
+        assertThat(schedule.advanceTo(START_MS + 1_000)).extracting(ending -> ending.grant().requesterId())
+                .containsExactly("alice");
+        assertThat(schedule.requesters()).isEqualTo(2);
+        schedule.revoke(UUID_2, "done");
+        assertThat(schedule.requesters()).isEqualTo(1);
+        schedule.forget(requestId -> true);
+        assertThat(schedule.requesters()).isZero();
+    }
+
+    @Test
+    void watch_whenDuplicateNamesAnotherRequester_changesNothing() {
+        schedule.watch(lapseGrant(UUID_1, "alice", START_MS + 1_000));
+
+        assertThat(schedule.watch(lapseGrant(UUID_1, "mallory", START_MS + 9_000))).isEqualTo(new Effect.Ignored(
+                UUID_1, "already watched, ending at " + Instant.ofEpochMilli(START_MS + 1_000)));
+        assertThat(schedule.requesters()).isEqualTo(1);
+        assertThat(schedule.advanceTo(START_MS + 1_000)).extracting(ending -> ending.grant())
+                .containsExactly(lapseGrant(UUID_1, "alice", START_MS + 1_000));
+        assertThat(schedule.requesters()).isZero();
+    }
+
+    @Test
+    void restoreGrant_whenRequestAlreadyWatched_replacesItAndReleasesTheOldRequester() {
+        schedule.watch(new ActiveGrant(UUID_1, "foreign", "alice", Instant.ofEpochMilli(START_MS + 1_000)));
+
+        schedule.restoreGrant(lapseGrant(UUID_1, "bob", START_MS + 2_000));
+
+        assertThat(schedule.requesters()).isEqualTo(1);
+        assertThat(schedule.foreignGrantIds()).isZero();
+        assertThat(schedule.advanceTo(START_MS + 2_000)).extracting(ending -> ending.grant())
+                .containsExactly(lapseGrant(UUID_1, "bob", START_MS + 2_000));
+    }
+
+    @Test
+    void randomLifecycles_leaveNothingBehind() {
+        Random random = new Random(3);
+        for (int op = 0; op < 20_000; op++) {
+            String requestId = new UUID(17, random.nextInt(500)).toString();
+            String requester = "user-" + random.nextInt(20);
+            long expiresAtMs = START_MS + random.nextInt(100_000);
+            switch (random.nextInt(6)) {
+                case 0, 1 -> schedule.watch(random.nextBoolean() ? lapseGrant(requestId, requester, expiresAtMs)
+                        : new ActiveGrant(requestId, "g-" + op, requester, Instant.ofEpochMilli(expiresAtMs)));
+                case 2 -> schedule.restoreGrant(lapseGrant(requestId, requester, expiresAtMs));
+                case 3 -> schedule.revoke(requestId, "r");
+                case 4 -> schedule.forget(requestId);
+                default -> schedule.advanceTo(START_MS + op * 5L);
+            }
+        }
+
+        schedule.advanceTo(Long.MAX_VALUE);
+
+        assertThat(schedule.size()).isZero();
+        assertThat(schedule.requesters()).isZero();
+        assertThat(schedule.foreignGrantIds()).isZero();
     }
 
     @Test

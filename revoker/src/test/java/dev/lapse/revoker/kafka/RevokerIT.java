@@ -15,6 +15,11 @@ import dev.lapse.schemas.Events;
 import dev.lapse.schemas.Topics;
 import dev.lapse.schemas.testing.TestStack;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -96,7 +101,7 @@ class RevokerIT {
     }
 
     @Test
-    void grant_expiresAtItsTime_notBefore_once() {
+    void grant_expiresAtItsTime_notBefore_once() throws Exception {
         first = revoker("rv-" + run);
         String id = run + "-time";
         Instant expiresAt = Instant.now().plusSeconds(2).truncatedTo(ChronoUnit.MILLIS);
@@ -109,6 +114,20 @@ class RevokerIT {
             assertThat(expired.getLateByMs()).isEqualTo(
                     expired.getOccurredAt().toEpochMilli() - expiresAt.toEpochMilli()).isNotNegative();
         });
+        // The lag is recorded once the expiry is committed, and shows on the scrape endpoint as a histogram.
+        MeterRegistry meters = first.getBean(MeterRegistry.class);
+        await().atMost(WAIT).until(() -> meters.get("lapse.revoker.expiry.lag").timer().count() == 1);
+        assertThat(prometheus(first)).contains("lapse_revoker_expiry_lag_seconds_bucket{",
+                "lapse_revoker_expiry_lag_seconds_count", "lapse_revoker_active_grants",
+                "lapse_revoker_restore_seconds_count", "lapse_revoker_restore_records_total");
+    }
+
+    private static String prometheus(ConfigurableApplicationContext app) throws Exception {
+        String port = app.getEnvironment().getProperty("local.server.port");
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/actuator/prometheus")).build(), BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        return response.body();
     }
 
     @Test

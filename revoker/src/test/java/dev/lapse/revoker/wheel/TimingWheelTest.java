@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -20,28 +21,30 @@ import org.junit.jupiter.api.Timeout;
 class TimingWheelTest {
 
     private static final long START_MS = 1000;
+    private static final String UUID_A = "0b5c6a1e-3f4d-4a8b-9c2d-7e6f5a4b3c2d";
+    private static final String UUID_B = "f47ac10b-58cc-4372-a567-0e02b2c3d479";
 
-    private final TimingWheel<String> wheel = new TimingWheel<>(10, 5, START_MS);
+    private final TimingWheel wheel = new TimingWheel(10, 5, START_MS);
 
-    private static List<String> keys(List<Expiry<String>> expiries) {
+    private static List<String> keys(List<Expiry> expiries) {
         return expiries.stream().map(Expiry::key).toList();
     }
 
     @Test
     void constructor_whenTickMsBelowOne_throws() {
-        assertThatIllegalArgumentException().isThrownBy(() -> new TimingWheel<String>(0, 5, START_MS))
+        assertThatIllegalArgumentException().isThrownBy(() -> new TimingWheel(0, 5, START_MS))
                 .withMessage("tickMs must be >= 1, was 0");
     }
 
     @Test
     void constructor_whenWheelSizeBelowTwo_throws() {
-        assertThatIllegalArgumentException().isThrownBy(() -> new TimingWheel<String>(10, 1, START_MS))
+        assertThatIllegalArgumentException().isThrownBy(() -> new TimingWheel(10, 1, START_MS))
                 .withMessage("wheelSize must be >= 2, was 1");
     }
 
     @Test
     void constructor_whenStartNegative_throws() {
-        assertThatIllegalArgumentException().isThrownBy(() -> new TimingWheel<String>(10, 5, -1))
+        assertThatIllegalArgumentException().isThrownBy(() -> new TimingWheel(10, 5, -1))
                 .withMessage("startMs must be >= 0 (epoch milliseconds), was -1");
     }
 
@@ -54,9 +57,8 @@ class TimingWheelTest {
     }
 
     @Test
-    void add_whenKeyOrPayloadNull_throws() {
-        assertThatNullPointerException().isThrownBy(() -> wheel.add(null, 1100, "p")).withMessage("key");
-        assertThatNullPointerException().isThrownBy(() -> wheel.add("k", 1100, null)).withMessage("payload");
+    void add_whenKeyNull_throws() {
+        assertThatNullPointerException().isThrownBy(() -> wheel.add(null, 1100, 0)).withMessage("key");
         assertThat(wheel.size()).isZero();
     }
 
@@ -76,18 +78,18 @@ class TimingWheelTest {
 
     @Test
     void advanceTo_firesExactlyAtExpiry_notBefore() {
-        wheel.add("a", 1234, "grant-a");
+        wheel.add("a", 1234, 7);
 
         assertThat(wheel.advanceTo(1233)).isEmpty();
         assertThat(wheel.contains("a")).isTrue();
-        assertThat(wheel.advanceTo(1234)).containsExactly(new Expiry<>("a", 1234, "grant-a"));
+        assertThat(wheel.advanceTo(1234)).containsExactly(new Expiry("a", 1234, 7));
         assertThat(wheel.advanceTo(5000)).isEmpty();
     }
 
     @Test
     void advanceTo_whenExpiryInsideCurrentTick_waitsForExactMillisecond() {
         wheel.advanceTo(1003);
-        wheel.add("soon", 1008, "p");
+        wheel.add("soon", 1008, 0);
 
         assertThat(wheel.advanceTo(1007)).isEmpty();
         assertThat(wheel.advanceTo(1008)).extracting(Expiry::key).containsExactly("soon");
@@ -95,16 +97,16 @@ class TimingWheelTest {
 
     @Test
     void advanceTo_whenJumpingPastExpiry_firesWithOriginalExpiry() {
-        wheel.add("a", 1234, "p");
+        wheel.add("a", 1234, 0);
 
-        assertThat(wheel.advanceTo(9999)).containsExactly(new Expiry<>("a", 1234, "p"));
+        assertThat(wheel.advanceTo(9999)).containsExactly(new Expiry("a", 1234, 0));
     }
 
     @Test
     void add_whenOverdue_firesAtNextAdvanceEvenWithoutTimeMoving() {
         wheel.advanceTo(1100);
-        wheel.add("late", 1050, "p");
-        wheel.add("now", 1100, "p");
+        wheel.add("late", 1050, 0);
+        wheel.add("now", 1100, 0);
 
         assertThat(wheel.size()).isEqualTo(2);
         assertThat(wheel.nextExpiryBucketMs()).hasValue(1050);
@@ -114,14 +116,14 @@ class TimingWheelTest {
 
     @Test
     void add_whenExpiryFarInThePast_isStillOverdue() {
-        wheel.add("ancient", 0, "p");
+        wheel.add("ancient", 0, 0);
 
         assertThat(keys(wheel.advanceTo(START_MS))).containsExactly("ancient");
     }
 
     @Test
     void advanceTo_whenEntryInOverflowLevel() {
-        wheel.add("a", 1234, "p");
+        wheel.add("a", 1234, 0);
 
         assertThat(wheel.levelCount()).isEqualTo(2);
         assertThat(wheel.nextExpiryBucketMs()).hasValue(1200);
@@ -134,12 +136,12 @@ class TimingWheelTest {
 
     @Test
     void advanceTo_cascadesFromLevelThreeDownToLevelZero() {
-        TimingWheel<String> small = new TimingWheel<>(10, 3, START_MS);
-        small.add("x", 1500, "p");
+        TimingWheel small = new TimingWheel(10, 3, START_MS);
+        small.add("x", 1500, 0);
         assertThat(small.levelCount()).isEqualTo(4);
 
         List<Long> wakeUps = new ArrayList<>();
-        List<Expiry<String>> fired = List.of();
+        List<Expiry> fired = List.of();
         while (fired.isEmpty()) {
             long wakeUpMs = small.nextExpiryBucketMs().orElseThrow();
             wakeUps.add(wakeUpMs);
@@ -148,14 +150,14 @@ class TimingWheelTest {
 
         // Level 3 slot [1350, 1620), then level 2 slot [1440, 1530), then level 1 slot [1500, 1530).
         assertThat(wakeUps).containsExactly(1350L, 1440L, 1500L);
-        assertThat(fired).containsExactly(new Expiry<>("x", 1500, "p"));
+        assertThat(fired).containsExactly(new Expiry("x", 1500, 0));
         assertThat(small.currentTimeMs()).isEqualTo(1500);
     }
 
     @Test
     void advanceTo_cascadedEntriesDoNotFireEarly() {
-        TimingWheel<String> small = new TimingWheel<>(10, 3, START_MS);
-        small.add("x", 1500, "p");
+        TimingWheel small = new TimingWheel(10, 3, START_MS);
+        small.add("x", 1500, 0);
 
         assertThat(small.advanceTo(1499)).isEmpty();
         assertThat(keys(small.advanceTo(1500))).containsExactly("x");
@@ -163,8 +165,8 @@ class TimingWheelTest {
 
     @Test
     void cancel_removesScheduledEntry() {
-        wheel.add("a", 1234, "p");
-        wheel.add("b", 1300, "p");
+        wheel.add("a", 1234, 0);
+        wheel.add("b", 1300, 0);
 
         assertThat(wheel.cancel("a")).isTrue();
         assertThat(wheel.cancel("a")).isFalse();
@@ -175,7 +177,7 @@ class TimingWheelTest {
 
     @Test
     void cancel_whenUnknownOrAlreadyFired_returnsFalse() {
-        wheel.add("a", 1010, "p");
+        wheel.add("a", 1010, 0);
         wheel.advanceTo(1010);
 
         assertThat(wheel.cancel("a")).isFalse();
@@ -185,7 +187,7 @@ class TimingWheelTest {
     @Test
     void cancel_whenEntryIsOverdue_preventsFiring() {
         wheel.advanceTo(1100);
-        wheel.add("late", 1050, "p");
+        wheel.add("late", 1050, 0);
 
         assertThat(wheel.cancel("late")).isTrue();
         assertThat(wheel.advanceTo(1100)).isEmpty();
@@ -195,8 +197,8 @@ class TimingWheelTest {
     @Test
     void nextExpiryBucketMs_afterIdleJump_isMeasuredFromNewTime() {
         wheel.advanceTo(1500);
-        wheel.add("soon", 1505, "p");
-        wheel.add("later", 1600, "p");
+        wheel.add("soon", 1505, 0);
+        wheel.add("later", 1600, 0);
 
         assertThat(wheel.nextExpiryBucketMs()).hasValue(1505);
         assertThat(keys(wheel.advanceTo(1505))).containsExactly("soon");
@@ -205,8 +207,8 @@ class TimingWheelTest {
 
     @Test
     void nextExpiryBucketMs_skipsBucketsEmptiedByCancel() {
-        wheel.add("a", 1100, "p");
-        wheel.add("b", 1300, "p");
+        wheel.add("a", 1100, 0);
+        wheel.add("b", 1300, 0);
         assertThat(wheel.nextExpiryBucketMs()).hasValue(1100);
 
         wheel.cancel("a");
@@ -218,38 +220,38 @@ class TimingWheelTest {
 
     @Test
     void add_whenKeyAlreadyScheduled_reschedulesEarlier() {
-        wheel.add("k", 1200, "old");
-        wheel.add("k", 1100, "new");
+        assertThat(wheel.add("k", 1200, 1)).isEmpty();
+        assertThat(wheel.add("k", 1100, 2)).hasValue(new Expiry("k", 1200, 1));
 
         assertThat(wheel.size()).isEqualTo(1);
-        assertThat(wheel.advanceTo(1150)).containsExactly(new Expiry<>("k", 1100, "new"));
+        assertThat(wheel.advanceTo(1150)).containsExactly(new Expiry("k", 1100, 2));
         assertThat(wheel.advanceTo(1300)).isEmpty();
     }
 
     @Test
     void add_whenKeyAlreadyScheduled_reschedulesLater() {
-        wheel.add("k", 1100, "old");
-        wheel.add("k", 1400, "new");
+        wheel.add("k", 1100, 1);
+        wheel.add("k", 1400, 2);
 
         assertThat(wheel.advanceTo(1399)).isEmpty();
-        assertThat(wheel.advanceTo(1400)).containsExactly(new Expiry<>("k", 1400, "new"));
+        assertThat(wheel.advanceTo(1400)).containsExactly(new Expiry("k", 1400, 2));
     }
 
     @Test
     void add_whenOverdueKeyRescheduledIntoFuture_doesNotFireNow() {
         wheel.advanceTo(1100);
-        wheel.add("k", 1050, "old");
-        wheel.add("k", 1150, "new");
+        wheel.add("k", 1050, 1);
+        wheel.add("k", 1150, 2);
 
         assertThat(wheel.advanceTo(1100)).isEmpty();
-        assertThat(wheel.advanceTo(1150)).containsExactly(new Expiry<>("k", 1150, "new"));
+        assertThat(wheel.advanceTo(1150)).containsExactly(new Expiry("k", 1150, 2));
     }
 
     @Test
     void add_whenRescheduledToSameTime_movesToBackOfTies() {
-        wheel.add("a", 1100, "p");
-        wheel.add("b", 1100, "p");
-        wheel.add("a", 1100, "p");
+        wheel.add("a", 1100, 0);
+        wheel.add("b", 1100, 0);
+        wheel.add("a", 1100, 0);
 
         assertThat(keys(wheel.advanceTo(1100))).containsExactly("b", "a");
     }
@@ -257,7 +259,7 @@ class TimingWheelTest {
     @Test
     void advanceTo_whenManyEntriesInSameBucket_firesEachAtItsMillisecond() {
         for (int i = 0; i < 1000; i++) {
-            wheel.add("k" + i, 1240 + (i * 7) % 10, "p" + i);
+            wheel.add("k" + i, 1240 + (i * 7) % 10, i);
         }
         for (int i = 0; i < 1000; i += 3) {
             wheel.cancel("k" + i);
@@ -265,7 +267,7 @@ class TimingWheelTest {
 
         int fired = 0;
         for (long nowMs = 1239; nowMs <= 1249; nowMs++) {
-            for (Expiry<String> expiry : wheel.advanceTo(nowMs)) {
+            for (Expiry expiry : wheel.advanceTo(nowMs)) {
                 assertThat(expiry.expiresAtMs()).isEqualTo(nowMs);
                 fired++;
             }
@@ -276,21 +278,21 @@ class TimingWheelTest {
 
     @Test
     void advanceTo_ordersByExpiryThenInsertion() {
-        wheel.add("late", 1900, "p");
-        wheel.add("tie-1", 1234, "p");
-        wheel.add("mid", 1300, "p");
-        wheel.add("tie-2", 1234, "p");
-        wheel.add("early", 1001, "p");
-        wheel.add("tie-3", 1234, "p");
+        wheel.add("late", 1900, 0);
+        wheel.add("tie-1", 1234, 0);
+        wheel.add("mid", 1300, 0);
+        wheel.add("tie-2", 1234, 0);
+        wheel.add("early", 1001, 0);
+        wheel.add("tie-3", 1234, 0);
 
         assertThat(keys(wheel.advanceTo(2000))).containsExactly("early", "tie-1", "tie-2", "tie-3", "mid", "late");
     }
 
     @Test
     void sizeAndContains_trackAddsFiresAndCancels() {
-        wheel.add("a", 1100, "p");
-        wheel.add("b", 1200, "p");
-        wheel.add("c", 1300, "p");
+        wheel.add("a", 1100, 0);
+        wheel.add("b", 1200, 0);
+        wheel.add("c", 1300, 0);
         assertThat(wheel.size()).isEqualTo(3);
 
         wheel.advanceTo(1150);
@@ -307,12 +309,12 @@ class TimingWheelTest {
     }
 
     @Test
-    void get_returnsPayloadOnlyWhileScheduled() {
-        wheel.add("a", 1100, "old");
-        wheel.add("a", 1200, "new");
-        wheel.add("b", 1200, "p");
+    void get_returnsTheScheduleOnlyWhileScheduled() {
+        wheel.add("a", 1100, 1);
+        wheel.add("a", 1200, 2);
+        wheel.add("b", 1200, 0);
 
-        assertThat(wheel.get("a")).hasValue("new");
+        assertThat(wheel.get("a")).hasValue(new Expiry("a", 1200, 2));
         assertThat(wheel.get("never")).isEmpty();
         wheel.cancel("b");
         assertThat(wheel.get("b")).isEmpty();
@@ -325,9 +327,9 @@ class TimingWheelTest {
     void advanceTo_whenThirtyDaysAhead_firesExactly() {
         long startMs = 1_700_000_000_000L;
         long thirtyDaysMs = Duration.ofDays(30).toMillis();
-        TimingWheel<String> production = new TimingWheel<>(10, 512, startMs);
-        production.add("month", startMs + thirtyDaysMs, "p");
-        production.add("minute", startMs + 60_000, "p");
+        TimingWheel production = new TimingWheel(10, 512, startMs);
+        production.add("month", startMs + thirtyDaysMs, 0);
+        production.add("minute", startMs + 60_000, 0);
 
         assertThat(keys(production.advanceTo(startMs + Duration.ofDays(1).toMillis()))).containsExactly("minute");
         assertThat(production.advanceTo(startMs + thirtyDaysMs - 1)).isEmpty();
@@ -339,9 +341,9 @@ class TimingWheelTest {
     void advanceTo_whenJumpingTenYearsWithOneMillisecondTicks_visitsOnlyNonEmptyBuckets() {
         // 3e11 ticks: walking them one by one would never finish within the timeout.
         long tenYearsMs = Duration.ofDays(3650).toMillis();
-        TimingWheel<String> fine = new TimingWheel<>(1, 2, START_MS);
+        TimingWheel fine = new TimingWheel(1, 2, START_MS);
         for (int i = 0; i < 1000; i++) {
-            fine.add("k" + i, START_MS + tenYearsMs / 1000 * i, "p");
+            fine.add("k" + i, START_MS + tenYearsMs / 1000 * i, 0);
         }
 
         assertThat(fine.advanceTo(START_MS + tenYearsMs)).hasSize(1000);
@@ -350,8 +352,8 @@ class TimingWheelTest {
 
     @Test
     void add_whenExpiryIsLongMaxValue_isHeldUntilThen() {
-        TimingWheel<String> small = new TimingWheel<>(10, 3, START_MS);
-        small.add("forever", Long.MAX_VALUE, "p");
+        TimingWheel small = new TimingWheel(10, 3, START_MS);
+        small.add("forever", Long.MAX_VALUE, 0);
 
         assertThat(small.advanceTo(Long.MAX_VALUE - 1)).isEmpty();
         assertThat(small.contains("forever")).isTrue();
@@ -360,10 +362,132 @@ class TimingWheelTest {
 
     @Test
     void advanceTo_returnsUnmodifiableList() {
-        wheel.add("a", 1100, "p");
+        wheel.add("a", 1100, 0);
 
-        List<Expiry<String>> fired = wheel.advanceTo(1100);
+        List<Expiry> fired = wheel.advanceTo(1100);
 
         assertThat(fired).isUnmodifiable();
+    }
+
+    // --- the compact form: UUID keys as longs, other keys beside them, slots reused
+
+    @Test
+    void add_whenKeyIsCanonicalUuid_returnsItExactlyAsGiven() {
+        wheel.add(UUID_A, 1100, 3);
+        wheel.add(UUID_B, 1100, 4);
+
+        assertThat(wheel.otherKeyCount()).isZero();
+        assertThat(wheel.get(UUID_A)).hasValue(new Expiry(UUID_A, 1100, 3));
+        assertThat(wheel.advanceTo(1100)).containsExactly(new Expiry(UUID_A, 1100, 3), new Expiry(UUID_B, 1100, 4));
+    }
+
+    @Test
+    void add_whenKeyOnlyLooksLikeUuid_keepsItAsGiven() {
+        List<String> keys = List.of(UUID_A.toUpperCase(), "1-2-3-4-5", "00000000-0000-0000-0000-000000000000",
+                UUID_A.replace('-', '_'), UUID_A + " ", "req-1", "", "0b5c6a1e-3f4d-4a8b-9c2d-7e6f5a4b3c2g");
+        keys.forEach(key -> wheel.add(key, 1100, 0));
+        wheel.add(UUID_A, 1100, 0);
+
+        assertThat(wheel.otherKeyCount()).isEqualTo(keys.size());
+        assertThat(wheel.size()).isEqualTo(keys.size() + 1);
+        keys.forEach(key -> assertThat(wheel.contains(key)).as(key).isTrue());
+        assertThat(wheel.cancel("req-1")).isTrue();
+        assertThat(wheel.contains("req-1")).isFalse();
+        List<String> expected = new ArrayList<>(keys);
+        expected.remove("req-1");
+        expected.add(UUID_A);
+        assertThat(keys(wheel.advanceTo(1100))).containsExactlyElementsOf(expected);
+        assertThat(wheel.otherKeyCount()).isZero();
+    }
+
+    @Test
+    void remove_returnsWhatWasScheduled_once() {
+        wheel.add(UUID_A, 1300, 9);
+
+        assertThat(wheel.remove(UUID_A)).hasValue(new Expiry(UUID_A, 1300, 9));
+        assertThat(wheel.remove(UUID_A)).isEmpty();
+        assertThat(wheel.size()).isZero();
+        assertThat(wheel.advanceTo(2000)).isEmpty();
+    }
+
+    @Test
+    void removeIf_removesOnlyMatchingKeys_andReturnsThem() {
+        wheel.add(UUID_A, 1100, 1);
+        wheel.add(UUID_B, 1100, 2);
+        wheel.add("p0-x", 1100, 3);
+        wheel.add("p1-y", 1100, 4);
+
+        assertThat(wheel.removeIf(key -> key.startsWith("p0-") || key.equals(UUID_B)))
+                .containsExactlyInAnyOrder(new Expiry(UUID_B, 1100, 2), new Expiry("p0-x", 1100, 3));
+        assertThat(keys(wheel.advanceTo(1100))).containsExactly(UUID_A, "p1-y");
+    }
+
+    @Test
+    void cancel_freesTheSlot_soChurnNeverGrowsTheArrays() {
+        for (int i = 0; i < 1000; i++) {
+            wheel.add(uuid(i), 1100 + i, i);
+        }
+        int capacity = wheel.slotCapacity();
+
+        for (int round = 0; round < 20; round++) {
+            for (int i = 0; i < 1000; i++) {
+                assertThat(wheel.cancel(uuid(i + 1000 * round))).isTrue();
+                wheel.add(uuid(i + 1000 * (round + 1)), 1100 + i, i);
+            }
+        }
+
+        assertThat(wheel.slotCapacity()).isEqualTo(capacity);
+        assertThat(wheel.size()).isEqualTo(1000);
+        assertThat(keys(wheel.advanceTo(1100))).containsExactly(uuid(20_000));
+    }
+
+    @Test
+    void firing_freesTheSlot_forTheNextAdd() {
+        for (int i = 0; i < 500; i++) {
+            wheel.add(uuid(i), 1100, i);
+        }
+        int capacity = wheel.slotCapacity();
+        assertThat(wheel.advanceTo(1100)).hasSize(500);
+
+        for (int i = 500; i < 1000; i++) {
+            wheel.add(uuid(i), 1200, i);
+        }
+
+        assertThat(wheel.slotCapacity()).isEqualTo(capacity);
+    }
+
+    @Test
+    void add_whenArraysGrow_keepsEveryEntryAndItsOrder() {
+        TimingWheel fresh = new TimingWheel(10, 5, START_MS);
+        int initial = fresh.slotCapacity();
+        int count = 100_000;
+        for (int i = 0; i < count; i++) {
+            fresh.add(uuid(i), START_MS + 1 + (i * 7919L) % 50_000, i);
+        }
+
+        assertThat(fresh.slotCapacity()).isGreaterThan(initial);
+        assertThat(fresh.size()).isEqualTo(count);
+        List<Expiry> fired = fresh.advanceTo(START_MS + 50_000);
+        assertThat(fired).hasSize(count);
+        assertThat(fired).isSortedAccordingTo((a, b) -> Long.compare(a.expiresAtMs(), b.expiresAtMs()));
+        assertThat(fired).allSatisfy(expiry -> assertThat(expiry.key()).isEqualTo(uuid(expiry.tag())));
+        assertThat(fresh.size()).isZero();
+    }
+
+    @Test
+    void constructor_withExpectedEntries_needsNoGrowthUpToThem() {
+        TimingWheel sized = new TimingWheel(10, 5, START_MS, 10_000);
+        int capacity = sized.slotCapacity();
+        assertThat(sized.keyTableLength()).isEqualTo(32_768);
+        for (int i = 0; i < 10_000; i++) {
+            sized.add(uuid(i), START_MS + 100, i);
+        }
+
+        assertThat(sized.slotCapacity()).isEqualTo(capacity);
+        assertThat(sized.keyTableLength()).isEqualTo(32_768);
+    }
+
+    private static String uuid(int i) {
+        return new UUID(0x1234_5678_9abc_4defL, 0x8000_0000_0000_0000L | i).toString();
     }
 }

@@ -2,8 +2,10 @@ package dev.lapse.schemas.kafka;
 
 import dev.lapse.schemas.serde.AvroDeserializer;
 import dev.lapse.schemas.serde.RegistryUnavailableException;
+import dev.lapse.schemas.serde.SchemaRegistryException;
 import java.util.List;
 import java.util.Map;
+import org.apache.avro.Schema;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.errors.SerializationException;
 
@@ -24,6 +26,16 @@ public final class EventDecoder {
     /** A decoder configured from a service's consumer properties (registry URL, specific reader). */
     public static EventDecoder from(Map<String, Object> consumerProperties) {
         return new EventDecoder(RawRecordConsumers.avroDeserializer(consumerProperties));
+    }
+
+    /**
+     * The schema a record with {@code schemaId} was written with (see {@link AvroDeserializer#writerSchema}).
+     *
+     * @throws RegistryUnavailableException if the registry cannot be reached now
+     * @throws SchemaRegistryException if the registry has no such schema
+     */
+    public Schema writerSchema(int schemaId) {
+        return deserializer.writerSchema(schemaId);
     }
 
     /**

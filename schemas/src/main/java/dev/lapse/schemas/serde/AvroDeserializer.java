@@ -68,6 +68,20 @@ public class AvroDeserializer implements Deserializer<Object> {
         }
     }
 
+    /**
+     * The schema a record with {@code schemaId} was written with, from the registry (cached there), for a reader
+     * that decodes one known schema by hand and must check it is that one.
+     *
+     * @throws RegistryUnavailableException if the registry cannot be reached now
+     * @throws SchemaRegistryException if the registry has no such schema
+     */
+    public Schema writerSchema(int schemaId) {
+        if (registry == null) {
+            throw new IllegalStateException("AvroDeserializer used before configure()");
+        }
+        return registry.byId(schemaId);
+    }
+
     private DatumReader<Object> readerFor(int schemaId) {
         Schema writer = registry.byId(schemaId);
         if (!config.specificAvroReader() || writer.getType() != Schema.Type.RECORD) {
