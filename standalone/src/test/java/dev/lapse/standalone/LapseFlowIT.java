@@ -152,6 +152,17 @@ class LapseFlowIT {
                     timeline.replaceAll(".*(\"submittedToGrantedMs\":[0-9]+).*", "$1"));
         }
 
+        // and: what a user watches on /actuator/prometheus is there: submitted -> granted latency, records per
+        // transaction on every consume-transform-produce service, the revoker's active grants and expiry lag
+        assertThat(prometheus(RequestServiceApplication.NAME)).contains("lapse_request_submitted_to_granted_seconds_count",
+                "lapse_kafka_transaction_records_count{listener=\"request-ingress\"");
+        assertThat(prometheus(dev.lapse.policy.PolicyEngineApplication.NAME))
+                .contains("lapse_kafka_transaction_records_count{listener=\"policy-requests\"");
+        assertThat(prometheus(dev.lapse.grant.GrantIssuerApplication.NAME))
+                .contains("lapse_kafka_transaction_records_count{listener=\"grant-approvals\"");
+        assertThat(prometheus(dev.lapse.revoker.RevokerApplication.NAME)).contains("lapse_revoker_active_grants",
+                "lapse_revoker_expiry_lag_seconds_count", "lapse_kafka_transaction_records_count{listener=\"revoker\"");
+
         // and: the poison record is parked with its reason
         try (KafkaConsumer<String, byte[]> dlt = new KafkaConsumer<>(Map.of("bootstrap.servers",
                 lapse.bootstrapServers(), "isolation.level", "read_committed"), new StringDeserializer(),
@@ -172,6 +183,11 @@ class LapseFlowIT {
                         .contains("unknown magic byte");
             });
         }
+    }
+
+    private static String prometheus(String service) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(lapse.url(service) + "/actuator/prometheus")).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).body();
     }
 
     /** Every lifecycle event of a request, in the order of its one partition. */

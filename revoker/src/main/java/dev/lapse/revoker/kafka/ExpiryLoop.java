@@ -7,11 +7,13 @@ import dev.lapse.revoker.expiry.Effect;
 import dev.lapse.revoker.expiry.Ending;
 import dev.lapse.revoker.expiry.ExpirySchedule;
 import dev.lapse.schemas.Topics;
+import dev.lapse.schemas.kafka.BatchTransactions;
 import dev.lapse.schemas.kafka.DeadLetterRouting;
 import dev.lapse.schemas.kafka.EventDecoder;
 import dev.lapse.schemas.kafka.Partitions;
 import dev.lapse.schemas.kafka.RejectedRecordException;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
@@ -88,6 +90,7 @@ final class ExpiryLoop implements SmartLifecycle {
     private final Counter expired;
     private final Timer expiryLag;
     private final Timer restoreDuration;
+    private final DistributionSummary recordsPerTransaction;
     private final Counter restoredRecords;
 
     private volatile boolean running;
@@ -123,6 +126,9 @@ final class ExpiryLoop implements SmartLifecycle {
                 .minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofMinutes(5))
                 .register(meters);
+        this.recordsPerTransaction = DistributionSummary.builder(BatchTransactions.RECORDS_PER_TRANSACTION)
+                .description("Records handled per committed Kafka transaction").tag("listener", "revoker")
+                .publishPercentileHistogram().register(meters);
         this.restoreDuration = Timer.builder("lapse.revoker.restore")
                 .description("time to read back the state of newly assigned partitions and what arrived meanwhile")
                 .register(meters);
@@ -178,7 +184,7 @@ final class ExpiryLoop implements SmartLifecycle {
         Instant now = clock.instant();
         records.forEach(record -> consume(record, now));
         expireDue(now);
-        commit();
+        commit(records.count() + pendingEndings.size());
     }
 
     /** Applies one consumed record to the schedule; what it calls for goes into the next transaction. */
@@ -202,8 +208,12 @@ final class ExpiryLoop implements SmartLifecycle {
         pendingEndings.addAll(endings);
     }
 
-    /** Writes what the loop decided, with the consumed offsets, in one transaction. */
-    private void commit() {
+    /**
+     * Writes what the loop decided, with the consumed offsets, in one transaction.
+     *
+     * @param handled the records consumed and the grants ended by this loop, for the records-per-transaction metric
+     */
+    private void commit(int handled) {
         if (!pendingRecords.isEmpty() || !pendingOffsets.isEmpty()) {
             producer.beginTransaction();
             pendingRecords.forEach(producer::send);
@@ -211,6 +221,7 @@ final class ExpiryLoop implements SmartLifecycle {
                 producer.sendOffsetsToTransaction(pendingOffsets, consumer.groupMetadata());
             }
             producer.commitTransaction();
+            recordsPerTransaction.record(handled);
         }
         pendingEndings.forEach(ending -> report(new Effect.Ended(ending)));
         clearPending();
@@ -241,7 +252,7 @@ final class ExpiryLoop implements SmartLifecycle {
             if (ending.reason() == Ending.Reason.TIME_ELAPSED) {
                 expiryLag.record(lateMs, TimeUnit.MILLISECONDS);
             }
-            log.info("Grant {} for request {} ended: {} (due {}, {} ms late)", grant.grantId(), grant.requestId(),
+            log.debug("Grant {} for request {} ended: {} (due {}, {} ms late)", grant.grantId(), grant.requestId(),
                     ending.reason(), grant.expiresAt(), lateMs);
         } else if (effect instanceof Effect.Ignored ignored) {
             log.warn("Request {}: {}; nothing changes", ignored.requestId(), ignored.why());
