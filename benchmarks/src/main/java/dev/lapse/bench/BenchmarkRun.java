@@ -9,7 +9,6 @@ import dev.lapse.request.RequestServiceApplication;
 import dev.lapse.standalone.LapseStandalone;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -64,11 +63,21 @@ public final class BenchmarkRun {
     static Report run(BenchOptions options, Path registryHome, List<Section> sections) {
         Instant started = Instant.now();
         long startNanos = System.nanoTime();
-        double loadAtStart = loadAverage();
+        CpuShare cpu = new CpuShare();
         Path dataDir = temporaryDirectory();
         Table table = new Table();
-        try (LapseStandalone lapse = LapseStandalone.start(new LapseStandalone.Options(dataDir, 0, 0, Map.of()),
-                registryHome, "--logging.config=classpath:benchmarks-logback.xml")) {
+        LapseStandalone lapse;
+        try {
+            lapse = LapseStandalone.start(new LapseStandalone.Options(dataDir, 0, 0, Map.of()), registryHome,
+                    "--logging.config=classpath:benchmarks-logback.xml");
+        } catch (RuntimeException e) {
+            deleteQuietly(dataDir);
+            throw e;
+        }
+        // Ctrl-C during a run: stop the services, the broker and the registry, and delete the run's data.
+        Thread stopOnExit = new Thread(() -> stop(lapse, dataDir), "bench-stop");
+        Runtime.getRuntime().addShutdownHook(stopOnExit);
+        try {
             log.info("Broker, registry and services up in {} s", (System.nanoTime() - startNanos) / 1_000_000_000);
             Stand stand = new Stand(lapse.bootstrapServers(), lapse.registryUrl(),
                     lapse.url(RequestServiceApplication.NAME), dataDir);
@@ -79,17 +88,23 @@ public final class BenchmarkRun {
                 log.info("Section {} took {} s", section.name(), (System.nanoTime() - sectionStart) / 1_000_000_000);
             }
         } finally {
-            deleteQuietly(dataDir);
+            boolean ours;
+            try {
+                ours = Runtime.getRuntime().removeShutdownHook(stopOnExit);
+            } catch (IllegalStateException shuttingDown) {
+                ours = false; // the hook is stopping everything already
+            }
+            if (ours) {
+                stop(lapse, dataDir);
+            }
         }
         Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
-        // Other work on the machine takes cores from the run; the load average tells a reader whether it did.
         String heading = String.format(Locale.ROOT, "Lapse benchmarks (%s run), %s, %d cores, Java %s; everything in"
                         + " one JVM on one embedded broker, measured in this run, which took %d min %02d s (start-up"
-                        + " included); system load average (1 min) %.1f at the start, %.1f at the end.",
+                        + " included); during it %s.",
                 options.mode(), DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(started.atOffset(ZoneOffset.UTC)
                         .withNano(0)) + "Z", Runtime.getRuntime().availableProcessors(),
-                System.getProperty("java.version"), took.toMinutes(), took.toSecondsPart(), loadAtStart,
-                loadAverage());
+                System.getProperty("java.version"), took.toMinutes(), took.toSecondsPart(), cpu.sinceStart());
         return new Report(heading, table);
     }
 
@@ -103,8 +118,12 @@ public final class BenchmarkRun {
         }
     }
 
-    private static double loadAverage() {
-        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    private static void stop(LapseStandalone lapse, Path dataDir) {
+        try {
+            lapse.close();
+        } finally {
+            deleteQuietly(dataDir);
+        }
     }
 
     private static Path temporaryDirectory() {
