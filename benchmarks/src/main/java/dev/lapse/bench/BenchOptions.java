@@ -1,0 +1,77 @@
+package dev.lapse.bench;
+
+import java.time.Duration;
+
+/**
+ * How much a run measures: the full run (about six minutes of these sections on two cores) or the smoke run of CI
+ * (seconds per section, tiny rates; it proves the harness works, not how fast anything is).
+ *
+ * @param mode {@code full} or {@code smoke}, printed above the table
+ * @param matchRate the rate offered to the baseline and to Lapse alike for the latency the ratio compares, per second
+ * @param latencyWindow how long each latency run offers load
+ * @param baseline the baseline pipeline's run
+ * @param lapse the Lapse runs, per channel
+ */
+public record BenchOptions(String mode, double matchRate, Duration latencyWindow, Baseline baseline, Lapse lapse) {
+
+    /**
+     * How the baseline pipeline is warmed up and measured.
+     *
+     * @param valueBytes each record's value size (keys are 36-byte UUIDs)
+     * @param warmupRecords a burst that warms the JIT and the stages, not reported
+     * @param warmupWindow then {@code matchRate} for this long, not reported
+     * @param drainRecords the burst whose drain rate is the sustained throughput
+     * @param cap how long a burst may take before the run goes on without the rest
+     */
+    public record Baseline(int valueBytes, int warmupRecords, Duration warmupWindow, int drainRecords, Duration cap) {
+    }
+
+    /**
+     * How each Lapse channel is probed, searched and measured.
+     *
+     * @param lowRate the low offered rate of the latency runs (requests/s)
+     * @param firstProbe size of the first burst, which warms up and sizes the next ones
+     * @param probeSeconds how long a later burst should keep the system busy, at the drain rate seen before
+     * @param maxProbe the largest burst
+     * @param maxProbes at most this many bursts (the first included)
+     * @param probeCap how long one burst may take
+     * @param firstFraction the first rate verified, as a fraction of the burst-drain estimate
+     * @param stepDown the next rate tried after one that did not hold, as a fraction of it
+     * @param verifyWindow how long a rate must hold with a bounded backlog to count as sustained
+     * @param searchBudget how long the verification runs of the search may take together
+     * @param boundSeconds a run stops once its backlog passes this many seconds of the estimated capacity
+     * @param minBound ... but never below this many requests
+     * @param drainCap how long to wait after a run for what it left in flight
+     * @param restInFlight how many REST calls may wait for an answer at once
+     * @param requestedDuration the access each request asks for (the built-in rule approves up to an hour)
+     */
+    public record Lapse(double lowRate, int firstProbe, double probeSeconds, int maxProbe, int maxProbes,
+            Duration probeCap, double firstFraction, double stepDown, Duration verifyWindow, Duration searchBudget,
+            double boundSeconds, long minBound, Duration drainCap, int restInFlight, Duration requestedDuration) {
+    }
+
+    /** The documented full run: budgeted to about six minutes on two cores, stack start included. */
+    public static BenchOptions full() {
+        return new BenchOptions("full", 1_000, Duration.ofSeconds(12),
+                new Baseline(300, 30_000, Duration.ofSeconds(5), 200_000, Duration.ofSeconds(60)),
+                new Lapse(100, 200, 5, 50_000, 3, Duration.ofSeconds(20), 0.9, 0.8, Duration.ofSeconds(30),
+                        Duration.ofSeconds(75), 2, 50, Duration.ofSeconds(20), 256, Duration.ofHours(1)));
+    }
+
+    /** The CI run: every row measured once, at rates any machine sustains. */
+    public static BenchOptions smoke() {
+        return new BenchOptions("smoke", 20, Duration.ofSeconds(1),
+                new Baseline(300, 200, Duration.ofMillis(500), 1_000, Duration.ofSeconds(30)),
+                new Lapse(10, 10, 1, 40, 2, Duration.ofSeconds(15), 0.5, 0.7, Duration.ofSeconds(2),
+                        Duration.ofSeconds(8), 2, 20, Duration.ofSeconds(15), 16, Duration.ofHours(1)));
+    }
+
+    /** {@code full} or {@code smoke}. */
+    public static BenchOptions of(String mode) {
+        return switch (mode) {
+            case "full" -> full();
+            case "smoke" -> smoke();
+            default -> throw new IllegalArgumentException("--mode must be full or smoke, got '" + mode + "'");
+        };
+    }
+}

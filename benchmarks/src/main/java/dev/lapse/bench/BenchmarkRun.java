@@ -1,0 +1,144 @@
+package dev.lapse.bench;
+
+import dev.lapse.bench.baseline.BaselineSection;
+import dev.lapse.bench.lapse.LapseSection;
+import dev.lapse.bench.report.Measurement;
+import dev.lapse.bench.report.Row;
+import dev.lapse.bench.report.Table;
+import dev.lapse.request.RequestServiceApplication;
+import dev.lapse.standalone.LapseStandalone;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One benchmark run: starts the embedded broker, the registry and every Lapse service in this JVM (fresh data in a
+ * temporary directory, any free ports), runs each {@link Section} on them in turn, stops everything and deletes the
+ * data. A section that throws becomes a row that says so, and the run goes on.
+ */
+public final class BenchmarkRun {
+
+    private static final Logger log = LoggerFactory.getLogger(BenchmarkRun.class);
+
+    private BenchmarkRun() {
+    }
+
+    /** The table of a run, with a line saying where and how it was measured. */
+    public record Report(String heading, Table table) {
+
+        public String markdown() {
+            return heading + "\n\n" + table.markdown();
+        }
+    }
+
+    /**
+     * The sections of a run, in order. The baseline runs first, then each Lapse channel, then the ratios, which read
+     * the rows before them; sections added later (the revoker, JMH) go before the ratios.
+     */
+    static List<Section> sections(BenchOptions options) {
+        return List.of(
+                new BaselineSection(options),
+                new LapseSection(LapseSection.Channel.INGRESS, options),
+                new LapseSection(LapseSection.Channel.REST, options),
+                new RatioSection(options));
+    }
+
+    /** Makes a run with the standard sections. */
+    public static Report run(BenchOptions options, Path registryHome) {
+        return run(options, registryHome, sections(options));
+    }
+
+    static Report run(BenchOptions options, Path registryHome, List<Section> sections) {
+        Instant started = Instant.now();
+        long startNanos = System.nanoTime();
+        CpuShare cpu = new CpuShare();
+        Path dataDir = temporaryDirectory();
+        Table table = new Table();
+        LapseStandalone lapse;
+        try {
+            lapse = LapseStandalone.start(new LapseStandalone.Options(dataDir, 0, 0, Map.of()), registryHome,
+                    "--logging.config=classpath:benchmarks-logback.xml");
+        } catch (RuntimeException e) {
+            deleteQuietly(dataDir);
+            throw e;
+        }
+        // Ctrl-C during a run: stop the services, the broker and the registry, and delete the run's data.
+        Thread stopOnExit = new Thread(() -> stop(lapse, dataDir), "bench-stop");
+        Runtime.getRuntime().addShutdownHook(stopOnExit);
+        try {
+            log.info("Broker, registry and services up in {} s", (System.nanoTime() - startNanos) / 1_000_000_000);
+            Stand stand = new Stand(lapse.bootstrapServers(), lapse.registryUrl(),
+                    lapse.url(RequestServiceApplication.NAME), dataDir);
+            for (Section section : sections) {
+                long sectionStart = System.nanoTime();
+                log.info("Section {} ...", section.name());
+                table.add(measure(section, stand, table));
+                log.info("Section {} took {} s", section.name(), (System.nanoTime() - sectionStart) / 1_000_000_000);
+            }
+        } finally {
+            boolean ours;
+            try {
+                ours = Runtime.getRuntime().removeShutdownHook(stopOnExit);
+            } catch (IllegalStateException shuttingDown) {
+                ours = false; // the hook is stopping everything already
+            }
+            if (ours) {
+                stop(lapse, dataDir);
+            }
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
+        String heading = String.format(Locale.ROOT, "Lapse benchmarks (%s run), %s, %d cores, Java %s; everything in"
+                        + " one JVM on one embedded broker, measured in this run, which took %d min %02d s (start-up"
+                        + " included); during it %s.",
+                options.mode(), DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(started.atOffset(ZoneOffset.UTC)
+                        .withNano(0)) + "Z", Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"), took.toMinutes(), took.toSecondsPart(), cpu.sinceStart());
+        return new Report(heading, table);
+    }
+
+    private static List<Row> measure(Section section, Stand stand, Table soFar) {
+        try {
+            return section.run(stand, soFar);
+        } catch (Exception e) {
+            log.error("Section {} failed", section.name(), e);
+            return List.of(new Row("failed." + section.name(), section.name(), "the section failed",
+                    new Measurement.Missing(String.valueOf(e)), ""));
+        }
+    }
+
+    private static void stop(LapseStandalone lapse, Path dataDir) {
+        try {
+            lapse.close();
+        } finally {
+            deleteQuietly(dataDir);
+        }
+    }
+
+    private static Path temporaryDirectory() {
+        try {
+            return Files.createTempDirectory("lapse-bench-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the run's data directory", e);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            log.warn("Could not delete the run's data in {}: {}", dir, e.toString());
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package dev.lapse.bench;
+
+import com.sun.management.OperatingSystemMXBean;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * How the machine's cores were shared during a run: by this JVM, and by every other process (a build next door, other
+ * virtual machines' steal). Figures measured while others took cores from the run are not comparable, so the table's
+ * heading says it. Read from {@code /proc/stat} and the JVM's own CPU time; on a system without {@code /proc/stat}
+ * there is nothing to say.
+ */
+final class CpuShare {
+
+    private final long startNanos = System.nanoTime();
+    private final long startProcessNanos = processCpuNanos();
+    private final Optional<long[]> startStat = stat();
+
+    /** One line for the heading, from the moment this was created until now. */
+    String sinceStart() {
+        Optional<long[]> endStat = stat();
+        if (startStat.isEmpty() || endStat.isEmpty() || startProcessNanos < 0) {
+            return "CPU shares unknown (no /proc/stat)";
+        }
+        long[] start = startStat.get();
+        long[] end = endStat.get();
+        double total = end[0] - start[0];
+        double idle = end[1] - start[1];
+        double wallCoreNanos = (double) (System.nanoTime() - startNanos) * Runtime.getRuntime().availableProcessors();
+        double ours = (processCpuNanos() - startProcessNanos) / wallCoreNanos;
+        double busy = total <= 0 ? 0 : (total - idle) / total;
+        return String.format(Locale.ROOT, "this JVM used %.0f%% of the cores' time, other processes %.0f%%",
+                100 * ours, 100 * Math.max(0, busy - ours));
+    }
+
+    private static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : -1;
+    }
+
+    /** All jiffies and idle jiffies (idle + iowait) of the first line of {@code /proc/stat}. */
+    private static Optional<long[]> stat() {
+        try {
+            String[] fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            // cpu user nice system idle iowait irq softirq steal [guest guest_nice, already counted in user and nice]
+            long[] values = Arrays.stream(fields, 1, Math.min(fields.length, 9)).mapToLong(Long::parseLong).toArray();
+            return Optional.of(new long[] {Arrays.stream(values).sum(), values[3] + values[4]});
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package dev.lapse.bench.baseline;
+
+import dev.lapse.bench.BenchOptions;
+import dev.lapse.bench.Section;
+import dev.lapse.bench.Stand;
+import dev.lapse.bench.drive.Completions;
+import dev.lapse.bench.drive.Driver;
+import dev.lapse.bench.drive.Trial;
+import dev.lapse.bench.load.BacklogRule;
+import dev.lapse.bench.load.Schedule;
+import dev.lapse.bench.report.Measurement;
+import dev.lapse.bench.report.Row;
+import dev.lapse.bench.report.Table;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The baseline's rows: the rate at which the bare pipeline drains a backlog, and its latency from produced to seen
+ * at the end at {@link BenchOptions#matchRate()}, after a warm-up (a burst, then a few seconds at that rate).
+ */
+public final class BaselineSection implements Section {
+
+    /** Row id of the sustained throughput, records/s. */
+    public static final String SUSTAINED = "baseline.sustained";
+    /** Row id of the latency at the rate Lapse is offered too. */
+    public static final String LATENCY_MATCH = "baseline.latency.match";
+
+    private static final Logger log = LoggerFactory.getLogger(BaselineSection.class);
+    private static final String SECTION = "baseline: bare 3-hop Kafka pipeline";
+
+    private final BenchOptions options;
+
+    public BaselineSection(BenchOptions options) {
+        this.options = options;
+    }
+
+    @Override
+    public String name() {
+        return SECTION;
+    }
+
+    @Override
+    public List<Row> run(Stand stand, Table soFar) {
+        BenchOptions.Baseline baseline = options.baseline();
+        Completions completions = new Completions();
+        String runId = Long.toString(System.currentTimeMillis(), 36);
+        try (BaselinePipeline pipeline = BaselinePipeline.start(stand.bootstrapServers(), runId, completions,
+                baseline.valueBytes())) {
+            Driver driver = new Driver(pipeline, completions);
+            // Unbounded in practice: the baseline is never overloaded at matchRate; the bound only guards the run.
+            BacklogRule rule = new BacklogRule(Math.max(1_000, baseline.drainRecords()), 1_000);
+
+            Trial warm = driver.burst("baseline warm-up burst", baseline.warmupRecords(), baseline.cap());
+            log.info("Baseline warm-up: {} records drained at {} records/s", warm.completedCount(),
+                    Math.round(warm.drainedPerSecond()));
+            driver.drain(driver.offer("baseline warm-up run", new Schedule(options.matchRate()),
+                    baseline.warmupWindow(), rule), baseline.cap());
+
+            Trial drained = driver.burst("baseline drain", baseline.drainRecords(), baseline.cap());
+            log.info("Baseline: {} records drained at {} records/s", drained.completedCount(),
+                    Math.round(drained.drainedPerSecond()));
+
+            Trial latency = driver.offer("baseline latency", new Schedule(options.matchRate()),
+                    options.latencyWindow(), rule);
+            boolean complete = driver.drain(latency, baseline.cap());
+            log.info("Baseline latency at {}/s: {}", Math.round(options.matchRate()), latency.latency().text());
+
+            Optional<String> failure = pipeline.failure();
+            List<Row> rows = new ArrayList<>();
+            rows.add(new Row(SUSTAINED, SECTION, "sustained throughput, draining a backlog",
+                    failure.<Measurement>map(Measurement.Missing::new).orElseGet(() -> drained.completedCount() == 0
+                            ? new Measurement.Missing("no record came through")
+                            : new Measurement.Rate(drained.drainedPerSecond(), "records/s")),
+                    String.format(Locale.ROOT, "%,d of %,d keyed records of %d B, 6 partitions, in %.1f s%s",
+                            drained.completedCount(), drained.offeredCount(), baseline.valueBytes(),
+                            drained.drainSeconds(), left(drained))));
+            rows.add(new Row(LATENCY_MATCH, SECTION, String.format(Locale.ROOT,
+                    "produced → seen at the end, at %,.0f records/s offered", options.matchRate()),
+                    failure.<Measurement>map(Measurement.Missing::new).orElseGet(latency::latency),
+                    String.format(Locale.ROOT, "%,d records over %.0f s%s", latency.offeredCount(),
+                            latency.offerSeconds(), complete ? "" : left(latency))));
+            return rows;
+        }
+    }
+
+    private static String left(Trial trial) {
+        long left = trial.backlog() + trial.failedCount();
+        return left == 0 ? "" : String.format(Locale.ROOT, "; %,d not seen within the cap", left);
+    }
+}

@@ -1,0 +1,116 @@
+package dev.lapse.bench.baseline;
+
+import dev.lapse.bench.kafka.ClientSettings;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One hop of the baseline, on its own thread: polls a topic and, in one transaction per poll batch, writes every
+ * record transformed to the next topic under the same key and commits the batch's offsets with
+ * {@code sendOffsetsToTransaction}, as a Lapse service's transactional listener does. One consumer per stage, as each
+ * Lapse listener has one consumer thread.
+ */
+final class Stage implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Stage.class);
+
+    private final String from;
+    private final String to;
+    private final int hop;
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final KafkaProducer<String, byte[]> producer;
+    private final Thread thread;
+    private volatile boolean closing;
+    private volatile @Nullable RuntimeException failure;
+
+    Stage(String bootstrapServers, String from, String to, int hop, String runId) {
+        this.from = from;
+        this.to = to;
+        this.hop = hop;
+        String name = "bench-baseline-" + runId + "-hop" + hop;
+        this.consumer = new KafkaConsumer<>(ClientSettings.groupConsumer(bootstrapServers, name),
+                new StringDeserializer(), new ByteArrayDeserializer());
+        this.producer = new KafkaProducer<>(ClientSettings.transactionalProducer(bootstrapServers, name),
+                new StringSerializer(), new ByteArraySerializer());
+        this.thread = new Thread(this::loop, name);
+        thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    private void loop() {
+        try {
+            producer.initTransactions();
+            consumer.subscribe(List.of(from));
+            while (!closing) {
+                ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(100));
+                if (records.isEmpty()) {
+                    continue;
+                }
+                producer.beginTransaction();
+                Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+                for (ConsumerRecord<String, byte[]> record : records) {
+                    producer.send(new ProducerRecord<>(to, record.key(), transform(record.value())));
+                    offsets.put(new TopicPartition(record.topic(), record.partition()),
+                            new OffsetAndMetadata(record.offset() + 1));
+                }
+                producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+                producer.commitTransaction();
+            }
+        } catch (WakeupException e) {
+            if (!closing) {
+                failure = e;
+            }
+        } catch (RuntimeException e) {
+            failure = e;
+            log.error("Baseline hop {} ({} -> {}) stopped", hop, from, to, e);
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+            producer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    // A transform that touches the value, as every hop does something: the record is copied, one byte marks the hop.
+    private byte[] transform(byte[] value) {
+        byte[] out = value.clone();
+        if (out.length > 0) {
+            out[out.length - 1] = (byte) hop;
+        }
+        return out;
+    }
+
+    @Nullable RuntimeException failure() {
+        return failure;
+    }
+
+    @Override
+    public void close() {
+        closing = true;
+        consumer.wakeup();
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(15));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package dev.lapse.bench.drive;
+
+import dev.lapse.bench.load.BacklogSample;
+import dev.lapse.bench.report.Measurement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.SynchronizedHistogram;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One measured run of a {@link Driver}: how many items were offered, done and failed, each done item's latency,
+ * the backlog over time, and whether the run was stopped early. Completions are recorded by the thread that sees
+ * them; everything else by the driver's thread.
+ */
+public final class Trial {
+
+    private final String name;
+    private final long startNanos;
+    private final AtomicLong offered = new AtomicLong();
+    private final AtomicLong completed = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong lastCompletionNanos = new AtomicLong();
+    private final AtomicReference<@Nullable String> firstFailure = new AtomicReference<>();
+    // Microseconds, three significant digits, resizing itself: a minute-long latency is recorded as well as 200 us.
+    private final Histogram latencyMicros = new SynchronizedHistogram(3);
+    private final List<BacklogSample> samples = new ArrayList<>();
+    private long offerEndNanos;
+    private long completedAtOfferEnd;
+    private @Nullable Long stoppedEarlyAtMs;
+
+    Trial(String name, long startNanos) {
+        this.name = name;
+        this.startNanos = startNanos;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    void offered() {
+        offered.incrementAndGet();
+    }
+
+    void completed(long latencyNanos, long nanoTime) {
+        latencyMicros.recordValue(Math.max(0, TimeUnit.NANOSECONDS.toMicros(latencyNanos)));
+        lastCompletionNanos.accumulateAndGet(nanoTime, Math::max);
+        completed.incrementAndGet();
+    }
+
+    void failed(String reason) {
+        firstFailure.compareAndSet(null, reason);
+        failed.incrementAndGet();
+    }
+
+    void sample(long elapsedMs, long backlog) {
+        samples.add(new BacklogSample(elapsedMs, backlog));
+    }
+
+    void offerEnded(long nanoTime, @Nullable Long stoppedAtMs) {
+        offerEndNanos = nanoTime;
+        completedAtOfferEnd = completed.get();
+        stoppedEarlyAtMs = stoppedAtMs;
+    }
+
+    public long offeredCount() {
+        return offered.get();
+    }
+
+    public long completedCount() {
+        return completed.get();
+    }
+
+    public long failedCount() {
+        return failed.get();
+    }
+
+    /** Items offered that were neither done nor failed. */
+    public long backlog() {
+        return offered.get() - completed.get() - failed.get();
+    }
+
+    public Optional<String> firstFailure() {
+        return Optional.ofNullable(firstFailure.get());
+    }
+
+    public List<BacklogSample> samples() {
+        return List.copyOf(samples);
+    }
+
+    /** When the run was stopped because its backlog passed the bound, ms after its start. */
+    public Optional<Long> stoppedEarlyAtMs() {
+        return Optional.ofNullable(stoppedEarlyAtMs);
+    }
+
+    /** How long items were offered, in seconds. */
+    public double offerSeconds() {
+        return (offerEndNanos - startNanos) / 1e9;
+    }
+
+    /** Items done per second from the first submission to the last completion: a burst's drain rate. */
+    public double drainedPerSecond() {
+        long last = lastCompletionNanos.get();
+        return completed.get() == 0 || last <= startNanos ? 0 : completed.get() / ((last - startNanos) / 1e9);
+    }
+
+    /** Seconds from the first submission to the last completion. */
+    public double drainSeconds() {
+        long last = lastCompletionNanos.get();
+        return last <= startNanos ? 0 : (last - startNanos) / 1e9;
+    }
+
+    /** Items done per second while items were offered: what the system managed under this load. */
+    public double managedPerSecond() {
+        double seconds = offerSeconds();
+        return seconds <= 0 ? 0 : completedAtOfferEnd / seconds;
+    }
+
+    /** p50, p99 and p99.9 of the done items' latencies, or why there are none. */
+    public Measurement latency() {
+        Histogram copy = latencyMicros.copy();
+        if (copy.getTotalCount() == 0) {
+            return new Measurement.Missing("no item of " + name + " was seen done"
+                    + firstFailure().map(reason -> " (first failure: " + reason + ")").orElse(""));
+        }
+        return new Measurement.Latency(copy.getValueAtPercentile(50) / 1000.0,
+                copy.getValueAtPercentile(99) / 1000.0, copy.getValueAtPercentile(99.9) / 1000.0,
+                copy.getTotalCount(), stoppedEarlyAtMs == null);
+    }
+}

@@ -1,0 +1,36 @@
+package dev.lapse.bench.lapse;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The request every benchmark submission makes: {@code SELECT} on two named columns of one table, which the
+ * policy engine's built-in rule approves on its own, for {@code duration} (at most an hour). Grants of an hour do
+ * not fall due during a run, so no expiry or withdrawal competes with the requests being measured.
+ */
+record Approvable(Duration duration) {
+
+    static final String REQUESTER = "bench@example.com";
+    static final List<String> GROUPS = List.of("support");
+    static final String KIND = "postgres";
+    static final String TABLE = "crm.public.customers";
+    static final String ACTION = "SELECT";
+    static final List<String> COLUMNS = List.of("id", "email");
+    static final String REASON = "benchmark: just-in-time approval under load";
+    static final String SOURCE = "benchmarks";
+
+    /** The REST body of a submission with this request id. */
+    String json(String requestId) {
+        return """
+                {"requestId": "%s",
+                 "requester": {"id": "%s", "groups": [%s]},
+                 "resource": {"kind": "%s", "name": "%s"},
+                 "scope": {"actions": ["%s"], "columns": [%s]},
+                 "reason": "%s", "duration": "%s"}""".formatted(requestId, REQUESTER, quoted(GROUPS), KIND, TABLE,
+                ACTION, quoted(COLUMNS), REASON, duration);
+    }
+
+    private static String quoted(List<String> names) {
+        return String.join(", ", names.stream().map(name -> "\"" + name + "\"").toList());
+    }
+}

@@ -1,0 +1,238 @@
+package dev.lapse.bench.lapse;
+
+import dev.lapse.bench.BenchOptions;
+import dev.lapse.bench.Section;
+import dev.lapse.bench.Stand;
+import dev.lapse.bench.drive.Completions;
+import dev.lapse.bench.drive.Driver;
+import dev.lapse.bench.drive.Target;
+import dev.lapse.bench.drive.Trial;
+import dev.lapse.bench.kafka.KeyWatcher;
+import dev.lapse.bench.load.BacklogRule;
+import dev.lapse.bench.load.RateSearch;
+import dev.lapse.bench.load.Schedule;
+import dev.lapse.bench.report.Measurement;
+import dev.lapse.bench.report.Row;
+import dev.lapse.bench.report.Table;
+import dev.lapse.schemas.Topics;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Lapse end to end over one channel (the Kafka ingress or REST), every request auto-approved; an item is done when
+ * its {@code AccessGranted} is seen. Three steps, each bounded in time whatever Lapse's speed:
+ * <ol>
+ *   <li><b>Capacity</b>: bursts of requests submitted at once; the first warms up and sizes the next, the last one's
+ *       drain rate is the estimate.</li>
+ *   <li><b>Highest sustained rate</b>: a fraction of the estimate offered for the verification window (30 s); it
+ *       holds when the backlog stays bounded ({@link BacklogRule}); otherwise a lower rate is tried
+ *       ({@link RateSearch}), while the search budget lasts.</li>
+ *   <li><b>Latency</b>, submitted → granted, at the low rate, at the rate the baseline was offered, and at 80% of the
+ *       highest sustained rate. A run that overloads Lapse stops as soon as its backlog passes the bound, so what it
+ *       leaves behind drains in seconds; its row says so.</li>
+ * </ol>
+ */
+public final class LapseSection implements Section {
+
+    /** How a request reaches Lapse. */
+    public enum Channel {
+        INGRESS("ingress", "Lapse via Kafka ingress"),
+        REST("rest", "Lapse via REST");
+
+        private final String key;
+        private final String title;
+
+        Channel(String key, String title) {
+            this.key = key;
+            this.title = title;
+        }
+
+        /** The id of this channel's row of a figure, for example {@code ingress.sustained}. */
+        public String id(String figure) {
+            return key + "." + figure;
+        }
+
+        /** The channel's short name, as in row ids. */
+        public String key() {
+            return key;
+        }
+
+        public String title() {
+            return title;
+        }
+    }
+
+    /** Figure of the capacity estimate, requests/s. */
+    public static final String BURST = "burst";
+    /** Figure of the highest sustained rate, requests/s. */
+    public static final String SUSTAINED = "sustained";
+    /** Figure of the latency at the low rate. */
+    public static final String LATENCY_LOW = "latency.low";
+    /** Figure of the latency at the rate the baseline was offered too. */
+    public static final String LATENCY_MATCH = "latency.match";
+    /** Figure of the latency at 80% of the highest sustained rate. */
+    public static final String LATENCY_80 = "latency.sustained80";
+
+    private static final Logger log = LoggerFactory.getLogger(LapseSection.class);
+    private static final double SHARE_OF_SUSTAINED = 0.8;
+    private static final double LONG_ENOUGH = 0.6;
+
+    private final Channel channel;
+    private final BenchOptions options;
+    private final BenchOptions.Lapse lapse;
+
+    public LapseSection(Channel channel, BenchOptions options) {
+        this.channel = channel;
+        this.options = options;
+        this.lapse = options.lapse();
+    }
+
+    @Override
+    public String name() {
+        return channel.title();
+    }
+
+    @Override
+    public List<Row> run(Stand stand, Table soFar) {
+        Completions completions = new Completions();
+        Approvable request = new Approvable(lapse.requestedDuration());
+        try (KeyWatcher grants = KeyWatcher.start(stand.bootstrapServers(), Topics.ACCESS_GRANTED.name(),
+                completions);
+             Target target = channel == Channel.INGRESS
+                     ? new IngressTarget(stand.bootstrapServers(), stand.registryUrl(), completions, request)
+                     : new RestTarget(stand.requestServiceUrl(), completions, request, lapse.restInFlight())) {
+            Driver driver = new Driver(target, completions);
+            List<Row> rows = new ArrayList<>();
+
+            Trial probe = probe(driver);
+            double capacity = probe.drainedPerSecond();
+            rows.add(row(BURST, "burst drain (capacity estimate)", capacity == 0
+                    ? missing("no request of the bursts was granted", probe)
+                    : new Measurement.Rate(capacity, "requests/s"),
+                    String.format(Locale.ROOT, "%,d requests submitted at once, granted in %.1f s%s",
+                            probe.offeredCount(), probe.drainSeconds(), left(probe))));
+            if (capacity == 0) {
+                return rows;
+            }
+
+            Search search = search(driver, capacity);
+            rows.add(row(SUSTAINED, String.format(Locale.ROOT, "highest sustained rate (backlog bounded for %d s)",
+                    lapse.verifyWindow().toSeconds()), search.found() == null
+                    ? new Measurement.Missing("no rate held within the search budget of "
+                            + lapse.searchBudget().toSeconds() + " s")
+                    : new Measurement.Rate(search.found(), "requests/s"), search.note()));
+
+            rows.add(latencyRow(driver, LATENCY_LOW, lapse.lowRate(), capacity, ""));
+            rows.add(latencyRow(driver, LATENCY_MATCH, options.matchRate(), capacity, ""));
+            double sustained = search.found() != null ? search.found() : search.lowestTried();
+            rows.add(latencyRow(driver, LATENCY_80, SHARE_OF_SUSTAINED * sustained, capacity, search.found() != null
+                    ? " (80% of the highest sustained)" : " (80% of the lowest rate tried; none held)"));
+            if (grants.failure() != null) {
+                throw new IllegalStateException("the watcher of granted requests stopped", grants.failure());
+            }
+            return rows;
+        }
+    }
+
+    /** Bursts until one keeps Lapse busy long enough to be an estimate (the first only warms up and sizes). */
+    private Trial probe(Driver driver) {
+        int size = lapse.firstProbe();
+        Trial last = null;
+        for (int i = 1; i <= lapse.maxProbes(); i++) {
+            Trial burst = driver.burst(channel.key + " burst " + i, size, lapse.probeCap());
+            driver.drain(burst, lapse.drainCap());
+            log.info("{}: burst {} of {} requests granted at {} requests/s in {} s", channel.title(), i, size,
+                    Math.round(burst.drainedPerSecond()), String.format(Locale.ROOT, "%.1f", burst.drainSeconds()));
+            last = burst;
+            boolean longEnough = burst.drainSeconds() >= LONG_ENOUGH * lapse.probeSeconds();
+            if (burst.drainedPerSecond() == 0 || (i >= 2 && (longEnough || size >= lapse.maxProbe()))) {
+                break;
+            }
+            size = RateSearch.probeSize(burst.drainedPerSecond(), lapse.probeSeconds(), lapse.firstProbe(),
+                    lapse.maxProbe());
+        }
+        return last;
+    }
+
+    /** What the search for the highest sustained rate found, and what it tried before. */
+    private record Search(@Nullable Double found, double lowestTried, String note) {
+    }
+
+    private Search search(Driver driver, double capacity) {
+        RateSearch search = new RateSearch(lapse.firstFraction(), lapse.stepDown());
+        double candidate = search.first(capacity);
+        double lowest = candidate;
+        long deadline = System.nanoTime() + lapse.searchBudget().toNanos();
+        List<String> tried = new ArrayList<>();
+        do {
+            BacklogRule rule = BacklogRule.of(capacity, candidate, lapse.boundSeconds(), lapse.minBound());
+            Trial trial = driver.offer(channel.key + " at " + rate(candidate), new Schedule(candidate),
+                    lapse.verifyWindow(), rule);
+            BacklogRule.Verdict verdict = rule.judge(trial.samples());
+            driver.drain(trial, lapse.drainCap());
+            lowest = Math.min(lowest, candidate);
+            String outcome = trial.failedCount() == 0 ? verdict.describe()
+                    : String.format(Locale.ROOT, "%,d failed (%s)", trial.failedCount(), trial.firstFailure().orElse(""));
+            log.info("{}: {} requests/s offered for {} s: {}", channel.title(), rate(candidate),
+                    String.format(Locale.ROOT, "%.1f", trial.offerSeconds()), outcome);
+            if (verdict.sustained() && trial.stoppedEarlyAtMs().isEmpty() && trial.failedCount() == 0) {
+                String before = tried.isEmpty() ? "" : "; did not hold: " + String.join(", ", tried);
+                return new Search(candidate, lowest, String.format(Locale.ROOT,
+                        "%.0f%% of the burst drain; %s (bound %,d)%s", 100 * candidate / capacity, outcome,
+                        rule.bound(), before));
+            }
+            tried.add(rate(candidate) + "/s (" + outcome + ")");
+            candidate = search.next(candidate, trial.managedPerSecond());
+        } while (System.nanoTime() + lapse.verifyWindow().toNanos() - deadline <= 0);
+        return new Search(null, lowest, "did not hold: " + String.join(", ", tried));
+    }
+
+    private Row latencyRow(Driver driver, String figure, double rate, double capacity, String why) {
+        BacklogRule rule = BacklogRule.of(capacity, rate, lapse.boundSeconds(), lapse.minBound());
+        Trial trial = driver.offer(channel.key + " latency at " + rate(rate), new Schedule(rate),
+                options.latencyWindow(), rule);
+        driver.drain(trial, lapse.drainCap());
+        Measurement latency = trial.latency();
+        log.info("{}: submitted → granted at {} requests/s: {}", channel.title(), rate(rate), latency.text());
+        StringBuilder note = new StringBuilder(String.format(Locale.ROOT, "%,d requests over %.1f s",
+                trial.offeredCount(), trial.offerSeconds()));
+        trial.stoppedEarlyAtMs().ifPresent(atMs -> note.append(String.format(Locale.ROOT,
+                "; stopped after %.1f s, its backlog past %,d (%.0f s of the burst drain): Lapse is overloaded at this"
+                        + " rate", atMs / 1000.0, rule.bound(), lapse.boundSeconds())));
+        note.append(left(trial));
+        return row(figure, String.format(Locale.ROOT, "submitted → granted at %s requests/s offered%s", rate(rate),
+                why), latency, note.toString());
+    }
+
+    private Row row(String figure, String text, Measurement value, String note) {
+        return new Row(channel.id(figure), channel.title(), text, value, note);
+    }
+
+    private static Measurement missing(String why, Trial trial) {
+        return new Measurement.Missing(why + trial.firstFailure().map(reason -> " (first failure: " + reason + ")")
+                .orElse(""));
+    }
+
+    private String left(Trial trial) {
+        StringBuilder text = new StringBuilder();
+        if (trial.backlog() > 0) {
+            text.append(String.format(Locale.ROOT, "; %,d not granted within %d s after, left out", trial.backlog(),
+                    TimeUnit.NANOSECONDS.toSeconds(lapse.drainCap().toNanos())));
+        }
+        if (trial.failedCount() > 0) {
+            text.append(String.format(Locale.ROOT, "; %,d failed (first: %s)", trial.failedCount(),
+                    trial.firstFailure().orElse("")));
+        }
+        return text.toString();
+    }
+
+    private static String rate(double perSecond) {
+        return perSecond >= 100 ? String.format(Locale.ROOT, "%,.0f", perSecond)
+                : String.format(Locale.ROOT, "%.1f", perSecond);
+    }
+}

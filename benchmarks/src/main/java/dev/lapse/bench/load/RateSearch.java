@@ -1,0 +1,43 @@
+package dev.lapse.bench.load;
+
+/**
+ * Which rates the search for the highest sustained rate tries, and how large its capacity probes are. It starts
+ * from an estimate, the rate at which a burst drained, tries a fraction of it, and steps down after a run whose
+ * backlog did not stay bounded: to {@code stepDown} of the rate tried, or below the rate the system actually managed
+ * during that run, whichever is lower. Each step costs at most one verification window, so a time budget bounds the
+ * search whatever the system's speed.
+ *
+ * @param firstFraction the first rate tried, as a fraction of the burst-drain estimate
+ * @param stepDown the next rate tried after a failed one, as a fraction of it
+ */
+public record RateSearch(double firstFraction, double stepDown) {
+
+    /** Below the rate a failed run managed: leaves the system room to work off what is left of its backlog. */
+    private static final double BELOW_MANAGED = 0.95;
+
+    public RateSearch {
+        if (!(firstFraction > 0 && firstFraction <= 1) || !(stepDown > 0 && stepDown < 1)) {
+            throw new IllegalArgumentException("firstFraction must be in (0, 1] and stepDown in (0, 1), got "
+                    + firstFraction + " and " + stepDown);
+        }
+    }
+
+    public double first(double drainedPerSecond) {
+        return drainedPerSecond * firstFraction;
+    }
+
+    /** The rate to try after {@code tried} failed while the system completed {@code managedPerSecond}. */
+    public double next(double tried, double managedPerSecond) {
+        double stepped = tried * stepDown;
+        return managedPerSecond > 0 ? Math.min(stepped, managedPerSecond * BELOW_MANAGED) : stepped;
+    }
+
+    /**
+     * The size of the next capacity probe: enough items to keep a system that drains {@code drainedPerSecond} busy
+     * for {@code seconds}, within {@code [min, max]}.
+     */
+    public static int probeSize(double drainedPerSecond, double seconds, int min, int max) {
+        long size = Math.round(drainedPerSecond * seconds);
+        return (int) Math.max(min, Math.min(max, size));
+    }
+}

@@ -1,0 +1,31 @@
+package dev.lapse.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lapse.bench.report.Row;
+import dev.lapse.embedded.SchemaRegistryProcess;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The smoke run of CI: the whole harness once, seconds per section and tiny rates, so it cannot rot. It proves every
+ * row gets a number, never how fast anything is (speed is read from the full run's table, not asserted).
+ */
+class BenchmarksSmokeIT {
+
+    @Test
+    void smokeRun_measuresEveryRow() {
+        // when
+        BenchmarkRun.Report report = BenchmarkRun.run(BenchOptions.smoke(),
+                SchemaRegistryProcess.homeFromEnvironment().orElseThrow());
+        System.out.println(report.markdown());
+
+        // then
+        assertThat(report.table().rows()).extracting(Row::id).containsExactly(
+                "baseline.sustained", "baseline.latency.match",
+                "ingress.burst", "ingress.sustained", "ingress.latency.low", "ingress.latency.match",
+                "ingress.latency.sustained80",
+                "rest.burst", "rest.sustained", "rest.latency.low", "rest.latency.match", "rest.latency.sustained80",
+                "ratio.throughput.ingress", "ratio.throughput.rest", "ratio.p99.ingress", "ratio.p99.rest");
+        assertThat(report.table().unmeasured()).as(report.markdown()).isEmpty();
+    }
+}

@@ -1,0 +1,106 @@
+package dev.lapse.bench.drive;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lapse.bench.load.BacklogRule;
+import dev.lapse.bench.load.Schedule;
+import dev.lapse.bench.report.Measurement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The driver against targets in memory: one that completes every item at once, one that completes none. */
+class DriverTest {
+
+    /** Completes each item as it is submitted, or never; records what it was given. */
+    private static final class MemoryTarget implements Target {
+        private final Completions completions;
+        private final boolean completes;
+        private final List<String> submitted = new ArrayList<>();
+
+        MemoryTarget(Completions completions, boolean completes) {
+            this.completions = completions;
+            this.completes = completes;
+        }
+
+        @Override
+        public void submit(String id) {
+            submitted.add(id);
+            if (completes) {
+                completions.completed(id, System.nanoTime());
+            }
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
+    void burst_submitsEveryItemOnce_andEachCompletesOnce() {
+        Completions completions = new Completions();
+        MemoryTarget target = new MemoryTarget(completions, true);
+
+        Trial trial = new Driver(target, completions).burst("burst", 500, Duration.ofSeconds(30));
+
+        assertThat(target.submitted).hasSize(500).doesNotHaveDuplicates();
+        assertThat(trial.offeredCount()).isEqualTo(500);
+        assertThat(trial.completedCount()).isEqualTo(500);
+        assertThat(trial.backlog()).isZero();
+        assertThat(trial.drainedPerSecond()).isPositive();
+        assertThat(trial.latency()).isInstanceOfSatisfying(Measurement.Latency.class,
+                latency -> assertThat(latency.count()).isEqualTo(500));
+    }
+
+    @Test
+    void offer_stopsEarly_whenTheBacklogPassesTheBound() {
+        Completions completions = new Completions();
+        MemoryTarget target = new MemoryTarget(completions, false);
+
+        Trial trial = new Driver(target, completions).offer("stuck", new Schedule(10_000), Duration.ofSeconds(60),
+                new BacklogRule(100, 10));
+
+        // then: it stopped at the first backlog past 100, items due but not yet submitted included
+        assertThat(trial.stoppedEarlyAtMs()).isPresent();
+        assertThat(trial.offeredCount()).isBetween(1L, 101L);
+        assertThat(trial.samples()).last().satisfies(sample -> assertThat(sample.backlog()).isGreaterThan(100));
+        assertThat(new BacklogRule(100, 10).judge(trial.samples()).sustained()).isFalse();
+        assertThat(trial.latency()).isInstanceOf(Measurement.Missing.class);
+    }
+
+    @Test
+    void completions_ignoreAnIdSeenTwice_andAnIdNotExpected() {
+        Completions completions = new Completions();
+        MemoryTarget target = new MemoryTarget(completions, true);
+        Trial trial = new Driver(target, completions).burst("burst", 3, Duration.ofSeconds(30));
+
+        completions.completed(target.submitted.get(0), System.nanoTime());
+        completions.completed("not-ours", System.nanoTime());
+        completions.failed(target.submitted.get(1), "late failure");
+
+        assertThat(trial.completedCount()).isEqualTo(3);
+        assertThat(trial.failedCount()).isZero();
+    }
+
+    @Test
+    void failed_itemsLeaveTheBacklog_andTheFirstReasonIsKept() {
+        Completions completions = new Completions();
+        Target failing = new Target() {
+            @Override
+            public void submit(String id) {
+                completions.failed(id, "refused " + id.length());
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+
+        Trial trial = new Driver(failing, completions).burst("refused", 5, Duration.ofSeconds(30));
+
+        assertThat(trial.failedCount()).isEqualTo(5);
+        assertThat(trial.backlog()).isZero();
+        assertThat(trial.firstFailure()).contains("refused 36");
+    }
+}

@@ -1,0 +1,45 @@
+package dev.lapse.bench.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import org.junit.jupiter.api.Test;
+
+class RateSearchTest {
+
+    private final RateSearch search = new RateSearch(0.9, 0.8);
+
+    @Test
+    void first_isTheFractionOfTheDrainRate() {
+        assertThat(search.first(60)).isCloseTo(54, within(1e-9));
+    }
+
+    @Test
+    void next_stepsDown_whenTheSystemManagedMoreThanTheStep() {
+        assertThat(search.next(54, 53)).isCloseTo(43.2, within(1e-9));
+    }
+
+    @Test
+    void next_goesBelowWhatTheSystemManaged_whenThatIsLower() {
+        assertThat(search.next(54, 30)).isCloseTo(28.5, within(1e-9));
+    }
+
+    @Test
+    void next_stepsDown_whenNothingWasManaged() {
+        assertThat(search.next(54, 0)).isCloseTo(43.2, within(1e-9));
+    }
+
+    @Test
+    void probeSize_keepsTheSystemBusyForTheSeconds_withinTheLimits() {
+        assertThat(RateSearch.probeSize(60, 5, 200, 50_000)).isEqualTo(300);
+        assertThat(RateSearch.probeSize(10, 5, 200, 50_000)).isEqualTo(200);
+        assertThat(RateSearch.probeSize(40_000, 5, 200, 50_000)).isEqualTo(50_000);
+    }
+
+    @Test
+    void constructor_refusesFractionsOutOfRange() {
+        assertThatThrownBy(() -> new RateSearch(0, 0.8)).hasMessageContaining("firstFraction must be in (0, 1]");
+        assertThatThrownBy(() -> new RateSearch(0.9, 1)).hasMessageContaining("stepDown in (0, 1)");
+    }
+}
