@@ -53,7 +53,7 @@ public record BenchOptions(String mode, double matchRate, Duration latencyWindow
     /** The documented full run: budgeted to about six minutes on two cores, stack start included. */
     public static BenchOptions full() {
         return new BenchOptions("full", 1_000, Duration.ofSeconds(12),
-                new Baseline(300, 30_000, Duration.ofSeconds(5), 200_000, Duration.ofSeconds(60)),
+                new Baseline(300, 50_000, Duration.ofSeconds(8), 200_000, Duration.ofSeconds(60)),
                 new Lapse(100, 200, 5, 50_000, 3, Duration.ofSeconds(20), 0.9, 0.8, Duration.ofSeconds(30),
                         Duration.ofSeconds(75), 2, 50, Duration.ofSeconds(20), 256, Duration.ofHours(1)));
     }

@@ -73,6 +73,11 @@ public final class Driver {
             }
             LockSupport.parkNanos(IDLE_NANOS);
         }
+        // A driver that fell behind still offers every item due within the window, each from its due moment.
+        while (stoppedAtMs == null && sent < last) {
+            submit(trial, start + schedule.dueAtNanos(sent));
+            sent++;
+        }
         trial.offerEnded(System.nanoTime(), stoppedAtMs);
         return trial;
     }

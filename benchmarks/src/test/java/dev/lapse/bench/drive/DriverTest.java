@@ -70,6 +70,20 @@ class DriverTest {
     }
 
     @Test
+    void offer_offersEveryItemDueInTheWindow_atItsDueMoment() {
+        Completions completions = new Completions();
+        MemoryTarget target = new MemoryTarget(completions, true);
+
+        Trial trial = new Driver(target, completions).offer("steady", new Schedule(200), Duration.ofMillis(500),
+                new BacklogRule(1_000, 10));
+
+        assertThat(trial.stoppedEarlyAtMs()).isEmpty();
+        assertThat(trial.offeredCount()).isEqualTo(100);
+        assertThat(trial.completedCount()).isEqualTo(100);
+        assertThat(target.submitted).doesNotHaveDuplicates();
+    }
+
+    @Test
     void completions_ignoreAnIdSeenTwice_andAnIdNotExpected() {
         Completions completions = new Completions();
         MemoryTarget target = new MemoryTarget(completions, true);
