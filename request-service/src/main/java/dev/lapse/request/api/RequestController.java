@@ -12,6 +12,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -41,7 +42,7 @@ class RequestController {
     }
 
     @PostMapping("/v1/requests")
-    ResponseEntity<Map<String, Object>> submit(@RequestBody SubmitRequestBody body) {
+    CompletableFuture<ResponseEntity<Map<String, Object>>> submit(@RequestBody SubmitRequestBody body) {
         List<String> violations = new ArrayList<>();
         Duration duration = duration(body.duration(), violations);
         Submission submission = new Submission(body.requestId(),
@@ -61,7 +62,10 @@ class RequestController {
         if (submission.requestId() != null && timelines.find(submission.requestId()).isPresent()) {
             throw new RequestConflictException(submission.requestId());
         }
-        RequestPublisher.Submitted submitted = publisher.submit(submission);
+        return publisher.submit(submission).thenApply(RequestController::answer);
+    }
+
+    private static ResponseEntity<Map<String, Object>> answer(RequestPublisher.Submitted submitted) {
         if (submitted.verdict().orElse(null) instanceof SubmissionVerdicts.Verdict.Rejected rejected) {
             if (rejected.duplicate()) {
                 throw new RequestConflictException(submitted.requestId());

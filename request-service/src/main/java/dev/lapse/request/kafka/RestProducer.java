@@ -5,6 +5,7 @@ import dev.lapse.schemas.kafka.RetryPolicy;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -58,6 +59,28 @@ final class RestProducer implements AutoCloseable {
         } catch (KafkaException e) {
             throw failure(topic, e);
         }
+    }
+
+    /**
+     * Writes one record; the future completes once Kafka acknowledged it, or fails with a
+     * {@link WriteUnavailableException} when the broker or the registry is unavailable or too slow now. Concurrent
+     * calls share the producer's batches, so many submissions cost one write.
+     */
+    CompletableFuture<Void> sendAsync(String topic, String key, Object value) {
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        try {
+            producer.send(new ProducerRecord<>(topic, key, value), (metadata, exception) -> {
+                if (exception == null) {
+                    written.complete(null);
+                } else {
+                    written.completeExceptionally(failure(topic, exception));
+                }
+            });
+        } catch (KafkaException e) {
+            // Serialization (the registry) and metadata waits fail here, before anything was sent.
+            written.completeExceptionally(failure(topic, e));
+        }
+        return written;
     }
 
     private RuntimeException failure(String topic, Throwable cause) {
