@@ -98,7 +98,7 @@ public record BenchOptions(String mode, double matchRate, Duration latencyWindow
                         Duration.ofSeconds(75), 2, 50, Duration.ofSeconds(20), 256, Duration.ofHours(1)),
                 new Revoker(List.of(1_000_000, 10_000_000), "3g", 5_000, 1_000_000, Duration.ofSeconds(40),
                         Duration.ofMinutes(1), Duration.ofSeconds(60)),
-                new Wheel(List.of(10_000, 1_000_000, 10_000_000), 1, "6g", 2, 3, Duration.ofMillis(400), 1));
+                new Wheel(List.of(10_000, 1_000_000, 10_000_000), 1, "6g", 2, 3, Duration.ofMillis(300), 1));
     }
 
     /** The CI run: every row measured once, at rates any machine sustains. */
@@ -107,7 +107,7 @@ public record BenchOptions(String mode, double matchRate, Duration latencyWindow
                 new Baseline(300, 200, Duration.ofMillis(500), 1_000, Duration.ofSeconds(30)),
                 new Lapse(10, 10, 1, 40, 2, Duration.ofSeconds(15), 0.5, 0.7, Duration.ofSeconds(2),
                         Duration.ofSeconds(8), 2, 20, Duration.ofSeconds(15), 16, Duration.ofHours(1)),
-                new Revoker(List.of(10_000, 100_000), "512m", 500, 10_000, Duration.ofSeconds(10),
+                new Revoker(List.of(10_000, 100_000), "512m", 500, 10_000, Duration.ofSeconds(15),
                         Duration.ofSeconds(2), Duration.ofSeconds(30)),
                 new Wheel(List.of(10_000), 0, "512m", 0, 1, Duration.ofMillis(20), 10));
     }

@@ -138,9 +138,10 @@ public final class RevokerSection implements Section {
             rows.add(new Row(heapId(grants), SECTION, figure, new Measurement.Amount((double) bytes / grants,
                     "bytes/grant"), String.format(Locale.ROOT, "%,.0f MB in all: the revoker's ExpirySchedule"
                     + " (timing wheel, key index, requester dictionary) holding grants with UUID request ids, derived"
-                    + " grant ids, %,d distinct requesters and expiries over 30 days, filled at %s ns/grant; heap in"
+                    + " grant ids, %,d distinct requesters and expiries over 30 days, filled at %,.0f ns/grant; heap in"
                     + " use after System.gc() minus before filling, in a forked JVM (-Xmx%s) with nothing else on"
-                    + " its heap", bytes / 1e6, options.heapRequesters(), fields[3], options.heapMaxHeap())));
+                    + " its heap", bytes / 1e6, options.heapRequesters(), Double.parseDouble(fields[3]),
+                    options.heapMaxHeap())));
         }
         return rows;
     }
@@ -165,17 +166,20 @@ public final class RevokerSection implements Section {
                 MeterRegistry meters = revoker.getBean(MeterRegistry.class);
                 double tickMs = revoker.getEnvironment().getProperty("lapse.revoker.tick-ms", Double.class, 10.0);
                 boolean restored = await(() -> meters.get("lapse.revoker.restore.completed.epoch.ms").gauge()
-                        .value() > 0, lastDueMs);
+                        .value() > 0, lastDueMs + options.drainCap().toMillis());
                 List<Row> rows = new ArrayList<>();
                 rows.add(restoreRow(meters, restored, grants, firstDueMs));
                 boolean all = await(() -> watcher.count() >= grants || watcher.failure() != null,
                         lastDueMs + options.drainCap().toMillis());
+                long slackMs = firstDueMs
+                        - (long) meters.get("lapse.revoker.restore.completed.epoch.ms").gauge().value();
                 String seenNote = String.format(Locale.ROOT, "%,d of %,d expiries seen%s; due evenly over %d s that"
-                        + " began %.1f s after the restore ended; only a revoker running (the other four services"
-                        + " stopped, so no grant-issuer or audit-sink consumes the expiries)", watcher.count(), grants,
-                        all ? "" : " within the cap", windowMs / 1000,
-                        (firstDueMs - (long) meters.get("lapse.revoker.restore.completed.epoch.ms").gauge().value())
-                                / 1000.0);
+                        + " began %s; only a revoker running (the other four services stopped, so no grant-issuer or"
+                        + " audit-sink consumes the expiries)", watcher.count(), grants, all ? "" : " within the cap",
+                        windowMs / 1000, slackMs >= 0
+                                ? String.format(Locale.ROOT, "%.1f s after the restore ended", slackMs / 1000.0)
+                                : String.format(Locale.ROOT, "%.1f s BEFORE the restore ended, so the lags include"
+                                        + " the wait for it", -slackMs / 1000.0));
                 rows.add(lagRow(LAG_EMITTED, figure + " due within " + windowMs / 1000 + " s: expiry lag as"
                         + " stamped (AccessExpired.lateByMs)", watcher.emitted(), tickMs, "the revoker's time when"
                         + " it took the grant off the wheel minus expiresAt, before its transaction commits; "
@@ -195,7 +199,8 @@ public final class RevokerSection implements Section {
         String figure = String.format(Locale.ROOT, "reload after a restart with %,d active grants", grants);
         if (!restored) {
             return new Row(RESTORE, SECTION, figure, new Measurement.Missing("the revoker did not finish its restore"
-                    + " before the grants fell due"), "");
+                    + " within " + (options.lead().plus(options.window()).plus(options.drainCap()).toSeconds())
+                    + " s"), "");
         }
         Timer restore = meters.get("lapse.revoker.restore").timer();
         double records = meters.get("lapse.revoker.restore.records").counter().count();

@@ -107,6 +107,11 @@ public final class WheelSection implements Section {
         String figure = String.format(Locale.ROOT, "%s: %s, %,d live entries", structure.title, operation.method,
                 live);
         long startNs = System.nanoTime();
+        if (options.forks() == 0) {
+            // In-process runs (the smoke run) measure nothing worth guarding: another JMH run on the machine, which
+            // holds JMH's lock file, must not make them fail.
+            System.setProperty("jmh.ignoreLock", "true");
+        }
         try {
             Collection<RunResult> results = new Runner(jmhOptions(structure, operation, live, batch)).run();
             if (results.isEmpty()) {
@@ -162,8 +167,10 @@ public final class WheelSection implements Section {
     }
 
     private String jmhSettings() {
-        return String.format(Locale.ROOT, "%d fork (-Xmx%s), %d×%d ms warm-up, %d×%d ms measured", options.forks(),
-                options.maxHeap(), options.warmupIterations(), options.iterationTime().toMillis(),
-                options.iterations(), options.iterationTime().toMillis());
+        String where = options.forks() == 0 ? "in the run's JVM, no fork"
+                : String.format(Locale.ROOT, "%d fork (-Xmx%s)", options.forks(), options.maxHeap());
+        return String.format(Locale.ROOT, "%s, %d×%d ms warm-up, %d×%d ms measured", where,
+                options.warmupIterations(), options.iterationTime().toMillis(), options.iterations(),
+                options.iterationTime().toMillis());
     }
 }
