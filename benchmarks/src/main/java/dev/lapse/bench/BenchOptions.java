@@ -1,9 +1,10 @@
 package dev.lapse.bench;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
- * How much a run measures: the full run (about six minutes of these sections on two cores) or the smoke run of CI
+ * How much a run measures: the full run (under ten minutes on two cores) or the smoke run of CI
  * (seconds per section, tiny rates; it proves the harness works, not how fast anything is).
  *
  * @param mode {@code full} or {@code smoke}, printed above the table
@@ -11,8 +12,11 @@ import java.time.Duration;
  * @param latencyWindow how long each latency run offers load
  * @param baseline the baseline pipeline's run
  * @param lapse the Lapse runs, per channel
+ * @param revoker the revoker's heap, restore and expiry-lag measurements
+ * @param wheel the timing wheel's micro-benchmarks
  */
-public record BenchOptions(String mode, double matchRate, Duration latencyWindow, Baseline baseline, Lapse lapse) {
+public record BenchOptions(String mode, double matchRate, Duration latencyWindow, Baseline baseline, Lapse lapse,
+        Revoker revoker, Wheel wheel) {
 
     /**
      * How the baseline pipeline is warmed up and measured.
@@ -50,13 +54,52 @@ public record BenchOptions(String mode, double matchRate, Duration latencyWindow
             double boundSeconds, long minBound, Duration drainCap, int restInFlight, Duration requestedDuration) {
     }
 
-    /** The documented full run: budgeted to about six minutes on two cores, stack start included. */
+    /**
+     * How the revoker is measured.
+     *
+     * @param heapGrants the numbers of active grants whose heap is measured, in one forked JVM, one after the other
+     * @param heapMaxHeap the forked JVM's {@code -Xmx}, for example {@code 3g}
+     * @param heapRequesters how many distinct requesters those grants have
+     * @param grants the active grants written as durable state, read back by a revoker's restore and then expired
+     * @param lead how long after the start of writing them the first falls due: room to write and restore them
+     * @param window the grants fall due evenly over this window
+     * @param drainCap how long to wait after the window for the last expiries
+     */
+    public record Revoker(List<Integer> heapGrants, String heapMaxHeap, int heapRequesters, int grants,
+            Duration lead, Duration window, Duration drainCap) {
+        public Revoker {
+            heapGrants = List.copyOf(heapGrants);
+        }
+    }
+
+    /**
+     * How the wheel's micro-benchmarks run (JMH).
+     *
+     * @param liveEntries the sizes measured, entries live in the structure throughout
+     * @param forks JMH forks per benchmark; 0 runs them in this JVM (the smoke run only)
+     * @param maxHeap each fork's {@code -Xmx}
+     * @param warmupIterations warm-up iterations per benchmark
+     * @param iterations measured iterations per benchmark
+     * @param iterationTime how long each iteration runs
+     * @param scale divides every batch of operations per invocation (1 in the full run)
+     */
+    public record Wheel(List<Integer> liveEntries, int forks, String maxHeap, int warmupIterations, int iterations,
+            Duration iterationTime, int scale) {
+        public Wheel {
+            liveEntries = List.copyOf(liveEntries);
+        }
+    }
+
+    /** The documented full run: budgeted to under ten minutes on two cores, stack start included. */
     public static BenchOptions full() {
         return new BenchOptions("full", 1_000, Duration.ofSeconds(12),
-                new Baseline(300, 50_000, Duration.ofSeconds(8), 200_000, Duration.ofSeconds(60)),
+                new Baseline(300, 30_000, Duration.ofSeconds(5), 200_000, Duration.ofSeconds(60)),
                 // A first burst of 1,000 and up to five: a small burst drains at a rate its fixed latency hides.
                 new Lapse(100, 1_000, 5, 50_000, 5, Duration.ofSeconds(20), 0.9, 0.8, Duration.ofSeconds(30),
-                        Duration.ofSeconds(75), 2, 50, Duration.ofSeconds(20), 1_024, Duration.ofHours(1)));
+                        Duration.ofSeconds(75), 2, 50, Duration.ofSeconds(20), 1_024, Duration.ofHours(1)),
+                new Revoker(List.of(1_000_000, 10_000_000), "3g", 5_000, 1_000_000, Duration.ofSeconds(30),
+                        Duration.ofMinutes(1), Duration.ofSeconds(60)),
+                new Wheel(List.of(10_000, 1_000_000, 10_000_000), 1, "6g", 1, 3, Duration.ofMillis(300), 1));
     }
 
     /** The CI run: every row measured once, at rates any machine sustains. */
@@ -64,7 +107,10 @@ public record BenchOptions(String mode, double matchRate, Duration latencyWindow
         return new BenchOptions("smoke", 20, Duration.ofSeconds(1),
                 new Baseline(300, 200, Duration.ofMillis(500), 1_000, Duration.ofSeconds(30)),
                 new Lapse(10, 10, 1, 40, 2, Duration.ofSeconds(15), 0.5, 0.7, Duration.ofSeconds(2),
-                        Duration.ofSeconds(8), 2, 20, Duration.ofSeconds(15), 16, Duration.ofHours(1)));
+                        Duration.ofSeconds(8), 2, 20, Duration.ofSeconds(15), 16, Duration.ofHours(1)),
+                new Revoker(List.of(10_000, 100_000), "512m", 500, 10_000, Duration.ofSeconds(15),
+                        Duration.ofSeconds(2), Duration.ofSeconds(30)),
+                new Wheel(List.of(10_000), 0, "512m", 0, 1, Duration.ofMillis(20), 10));
     }
 
     /** {@code full} or {@code smoke}. */

@@ -5,6 +5,8 @@ import dev.lapse.bench.lapse.LapseSection;
 import dev.lapse.bench.report.Measurement;
 import dev.lapse.bench.report.Row;
 import dev.lapse.bench.report.Table;
+import dev.lapse.bench.revoker.RevokerSection;
+import dev.lapse.bench.wheel.WheelSection;
 import dev.lapse.request.RequestServiceApplication;
 import dev.lapse.standalone.LapseStandalone;
 import java.io.IOException;
@@ -45,14 +47,17 @@ public final class BenchmarkRun {
 
     /**
      * The sections of a run, in order. The baseline runs first, then each Lapse channel, then the ratios, which read
-     * the rows before them; sections added later (the revoker, JMH) go before the ratios.
+     * the rows before them. The revoker comes after them because it stops Lapse's services to measure a revoker of
+     * its own alone; the wheel's micro-benchmarks, which need no service, come last.
      */
     static List<Section> sections(BenchOptions options) {
         return List.of(
                 new BaselineSection(options),
                 new LapseSection(LapseSection.Channel.INGRESS, options),
                 new LapseSection(LapseSection.Channel.REST, options),
-                new RatioSection(options));
+                new RatioSection(options),
+                new RevokerSection(options),
+                new WheelSection(options));
     }
 
     /** Makes a run with the standard sections. */
@@ -80,7 +85,7 @@ public final class BenchmarkRun {
         try {
             log.info("Broker, registry and services up in {} s", (System.nanoTime() - startNanos) / 1_000_000_000);
             Stand stand = new Stand(lapse.bootstrapServers(), lapse.registryUrl(),
-                    lapse.url(RequestServiceApplication.NAME), dataDir);
+                    lapse.url(RequestServiceApplication.NAME), dataDir, lapse::stopServices);
             for (Section section : sections) {
                 long sectionStart = System.nanoTime();
                 log.info("Section {} ...", section.name());

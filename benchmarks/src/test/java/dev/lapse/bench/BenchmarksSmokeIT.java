@@ -25,7 +25,13 @@ class BenchmarksSmokeIT {
                 "ingress.burst", "ingress.sustained", "ingress.latency.low", "ingress.latency.match",
                 "ingress.latency.sustained80",
                 "rest.burst", "rest.sustained", "rest.latency.low", "rest.latency.match", "rest.latency.sustained80",
-                "ratio.throughput.ingress", "ratio.throughput.rest", "ratio.p99.ingress", "ratio.p99.rest");
+                "ratio.throughput.ingress", "ratio.throughput.rest", "ratio.p99.ingress", "ratio.p99.rest",
+                "revoker.heap.10000", "revoker.heap.100000", "revoker.restore", "revoker.lag.emitted",
+                "revoker.lag.seen",
+                "wheel.timing-wheel.add.10000", "wheel.timing-wheel.cancel.10000", "wheel.timing-wheel.advance.10000",
+                "wheel.delay-queue.add.10000", "wheel.delay-queue.cancel.10000", "wheel.delay-queue.advance.10000",
+                "wheel.hashed-wheel-timer.add.10000", "wheel.hashed-wheel-timer.cancel.10000",
+                "wheel.hashed-wheel-timer.advance.10000");
         assertThat(report.table().unmeasured()).as(report.markdown()).isEmpty();
     }
 }

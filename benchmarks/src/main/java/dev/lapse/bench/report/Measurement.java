@@ -2,7 +2,9 @@ package dev.lapse.bench.report;
 
 import java.util.Locale;
 
-/** The value in one row of the table: a rate, a latency distribution, a ratio, an amount, or why there is none. */
+/**
+ * The value in one row of the table: a rate, a latency distribution, a lag, a ratio, an amount, or why there is none.
+ */
 public sealed interface Measurement {
 
     /** The value as the table shows it. */
@@ -45,6 +47,31 @@ public sealed interface Measurement {
         public String text() {
             return "p50 " + number(p50Ms) + " · p99 " + number(p99Ms) + " · p99.9 " + number(p999Ms) + " ms"
                     + (complete ? "" : " (overloaded)");
+        }
+    }
+
+    /**
+     * How late something happened after it was due, in milliseconds and in ticks of the clock that drives it: the
+     * revoker's expiry lag, whose target is stated in ticks.
+     *
+     * @param count how many lags were recorded
+     * @param tickMs the tick the figures are also given in
+     */
+    record Lag(double p50Ms, double p99Ms, double maxMs, long count, double tickMs) implements Measurement {
+        public Lag {
+            if (count < 1) {
+                throw new IllegalArgumentException("a lag distribution needs at least one value, got " + count);
+            }
+            if (!(tickMs > 0)) {
+                throw new IllegalArgumentException("a tick must be > 0 ms, got " + tickMs);
+            }
+        }
+
+        @Override
+        public String text() {
+            return "p50 " + number(p50Ms) + " · p99 " + number(p99Ms) + " · max " + number(maxMs) + " ms = "
+                    + number(p50Ms / tickMs) + " · " + number(p99Ms / tickMs) + " · " + number(maxMs / tickMs)
+                    + " ticks of " + number(tickMs) + " ms";
         }
     }
 

@@ -51,4 +51,16 @@ class TableTest {
         assertThat(Measurement.number(41_234.5)).isEqualTo("41,235");
         assertThat(Measurement.number(0)).isEqualTo("0");
     }
+
+    @Test
+    void lag_inMillisecondsAndInTicks() {
+        assertThat(new Measurement.Lag(4, 12, 31, 1_000, 10).text())
+                .isEqualTo("p50 4.00 · p99 12.0 · max 31.0 ms = 0.400 · 1.20 · 3.10 ticks of 10.0 ms");
+    }
+
+    @Test
+    void lag_refusesNoValuesAndNoTick() {
+        assertThatThrownBy(() -> new Measurement.Lag(1, 1, 1, 0, 10)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Measurement.Lag(1, 1, 1, 1, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
 }
