@@ -85,8 +85,10 @@ final class DatabasePools implements AutoCloseable {
         try {
             connection = pool.getConnection();
         } catch (SQLException e) {
+            // the pool's timeout message hides why: the last connection attempt's failure is its cause
+            String why = e.getCause() == null || e.getCause() == e ? "" : " (" + e.getCause().getMessage() + ")";
             throw new TargetUnavailableException("PostgreSQL target " + target + ": cannot connect to database "
-                    + database + " to " + what + ": " + e.getMessage(), e);
+                    + database + " to " + what + ": " + e.getMessage() + why, e);
         }
         try (connection) {
             try (Statement limits = connection.createStatement()) {
