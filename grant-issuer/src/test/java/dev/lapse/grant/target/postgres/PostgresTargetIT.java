@@ -235,6 +235,21 @@ class PostgresTargetIT {
     }
 
     @Test
+    void aRowLimitedDeleteRemovesOnlyItsRows() throws SQLException {
+        db.asSuperuser("ALTER TABLE public.customers ENABLE ROW LEVEL SECURITY");
+        String id = db.newGrantId();
+        Provisioned result = provisioned(target.provision(grant(id, alice, List.of("SELECT", "DELETE"), List.of("id"),
+                "region = 'EU'")));
+        assertThat(result.done()).contains("GRANT DELETE ON " + db.customers() + " TO lapse_g_" + id)
+                .anyMatch(line -> line.startsWith("CREATE POLICY lapse_g_" + id + "_delete ON " + db.customers()
+                        + " FOR DELETE TO lapse_g_" + id + " USING ((\"region\" = 'EU'))"));
+        try (Connection session = db.connectAs(alice); Statement s = session.createStatement()) {
+            assertThat(s.executeUpdate("DELETE FROM public.customers")).isEqualTo(2);
+        }
+        assertThat(db.queryAsSuperuser("SELECT string_agg(name, ',') FROM public.customers")).isEqualTo("Bob");
+    }
+
+    @Test
     void withdrawingOneOfTwoOverlappingGrantsKeepsTheOther() throws SQLException {
         String g1 = db.newGrantId();
         String g2 = db.newGrantId();
