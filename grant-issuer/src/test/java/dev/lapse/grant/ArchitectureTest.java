@@ -10,5 +10,6 @@ import dev.lapse.schemas.testing.DomainRules;
 class ArchitectureTest {
 
     @ArchTest
-    static final ArchRule issueIsPure = DomainRules.frameworkFree("dev.lapse.grant.issue");
+    static final ArchRule issueAndTargetArePure =
+            DomainRules.frameworkFree("dev.lapse.grant.issue", "dev.lapse.grant.target");
 }

@@ -98,9 +98,17 @@ public final class Topics {
     public static final Topic<String, RequestSeen> ISSUED_GRANTS_STATE =
             topic("lapse.state.grant-issuer.issued-grants", RequestSeen.class, Writer.GRANT_ISSUER);
 
+    /**
+     * grant-issuer's durable state: every grant it provisioned in a target and has not withdrawn yet, as its
+     * Granted event, keyed by request id, compacted (a withdrawal writes a tombstone). Reconciliation compares it
+     * with the grants present in each target.
+     */
+    public static final Topic<String, AccessGranted> PROVISIONED_GRANTS_STATE =
+            topic("lapse.state.grant-issuer.provisioned-grants", AccessGranted.class, Writer.GRANT_ISSUER);
+
     /** Service-internal state topics (compacted; not lifecycle events, not audited). */
     public static final List<Topic<String, ?>> STATE =
-            List.of(REVOKER_STATE, ACCEPTED_REQUESTS_STATE, ISSUED_GRANTS_STATE);
+            List.of(REVOKER_STATE, ACCEPTED_REQUESTS_STATE, ISSUED_GRANTS_STATE, PROVISIONED_GRANTS_STATE);
 
     /** Prefix of every state topic's name. */
     public static final String STATE_PREFIX = "lapse.state.";

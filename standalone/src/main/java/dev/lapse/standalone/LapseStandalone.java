@@ -10,6 +10,7 @@ import dev.lapse.request.RequestServiceApplication;
 import dev.lapse.revoker.RevokerApplication;
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -197,11 +198,13 @@ public final class LapseStandalone implements AutoCloseable {
                     + " package from the repository root, or set -Dlapse.registry.home");
             System.exit(2);
         }
+        List<String> arguments = new ArrayList<>(List.of(args));
+        String postgres = demoDatabase(arguments);
         LapseStandalone lapse;
         Options options;
         try {
             options = Options.defaults();
-            lapse = start(options, registryHome, args);
+            lapse = start(options, registryHome, arguments.toArray(String[]::new));
         } catch (PortInUseException e) {
             System.err.println("lapse: " + e.getMessage());
             System.exit(1);
@@ -218,10 +221,33 @@ public final class LapseStandalone implements AutoCloseable {
                 System.err.println("lapse: stopped, but not cleanly: " + e.getMessage());
             }
         }, "lapse-stop"));
-        System.out.println(banner(lapse, options));
+        System.out.println(banner(lapse, options, postgres));
     }
 
-    private static String banner(LapseStandalone lapse, Options options) {
+    /**
+     * Sets up the demo database when a PostgreSQL answers and makes it the target {@code postgres}; says what
+     * happened, in a line for the banner. Without PostgreSQL, Lapse still runs: grants are then events only.
+     */
+    private static String demoDatabase(List<String> arguments) {
+        if ("off".equals(System.getProperty("lapse.postgres.url"))) {
+            return "PostgreSQL          off (-Dlapse.postgres.url=off): grants are events only";
+        }
+        DemoDatabase demo = DemoDatabase.fromSystemProperties();
+        try {
+            demo.prepare();
+        } catch (SQLException e) {
+            return "PostgreSQL          not reachable at " + demo.serverUrl() + " (" + e.getMessage().lines()
+                    .findFirst().orElse("") + "): grants are events only.\n"
+                    + "                     Start PostgreSQL, or point Lapse at one with -Dlapse.postgres.url="
+                    + "jdbc:postgresql://HOST:5432 -Dlapse.postgres.user=SUPERUSER";
+        }
+        arguments.addAll(demo.targetArguments());
+        return "PostgreSQL          " + demo.serverUrl() + "/" + DemoDatabase.DATABASE + " is target 'postgres'; "
+                + "read it as the demo's requester: psql -h 127.0.0.1 -U " + DemoDatabase.REQUESTER + " "
+                + DemoDatabase.DATABASE;
+    }
+
+    private static String banner(LapseStandalone lapse, Options options, String postgres) {
         String api = lapse.url(RequestServiceApplication.NAME);
         return """
 
@@ -234,6 +260,7 @@ public final class LapseStandalone implements AutoCloseable {
                    grant-issuer        %s
                    revoker             %s
                    audit-sink          %s   (GET /v1/audit/verify)
+                   %s
 
                  Try it:
                    curl -s -X POST %s/v1/requests -H 'Content-Type: application/json' -d '{
@@ -245,6 +272,6 @@ public final class LapseStandalone implements AutoCloseable {
                 ─────────────────────────────────────────────────────────────────────
                 """.formatted(options.dataDir().toAbsolutePath(), lapse.bootstrapServers(), lapse.registryUrl(), api,
                 lapse.url(PolicyEngineApplication.NAME), lapse.url(GrantIssuerApplication.NAME),
-                lapse.url(RevokerApplication.NAME), lapse.url(AuditSinkApplication.NAME), api, api);
+                lapse.url(RevokerApplication.NAME), lapse.url(AuditSinkApplication.NAME), postgres, api, api);
     }
 }

@@ -1,17 +1,51 @@
 package dev.lapse.grant.kafka;
 
+import dev.lapse.grant.GrantIssuerProperties;
+import dev.lapse.grant.target.Targets;
 import dev.lapse.schemas.Topics;
+import dev.lapse.schemas.kafka.EventDecoder;
 import dev.lapse.schemas.kafka.SeenRequests;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Wires grant-issuer's durable state: the requests it has issued a grant for. */
+/** Wires grant-issuer's durable state, its withdrawals and the reconciliation of its targets. */
 @Configuration(proxyBeanMethods = false)
 class GrantKafkaConfiguration {
 
     @Bean
     SeenRequests issuedGrants(KafkaProperties kafka) {
         return SeenRequests.of(Topics.ISSUED_GRANTS_STATE, Topics.ACCESS_APPROVED, kafka.buildConsumerProperties());
+    }
+
+    @Bean(destroyMethod = "close")
+    Withdrawals withdrawals(Targets targets, GrantIssuerProperties properties) {
+        return new Withdrawals(targets, properties.withdrawalConcurrency());
+    }
+
+    @Bean
+    TargetReconciler targetReconciler(Targets targets, KafkaProperties kafka, EventDecoder decoder, Clock clock,
+            GrantIssuerProperties properties, MeterRegistry meters) {
+        Map<String, Object> reader = new HashMap<>(kafka.buildConsumerProperties());
+        reader.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        reader.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        ProvisionedGrants provisioned = new ProvisionedGrants(
+                () -> new KafkaConsumer<>(reader, new StringDeserializer(), new ByteArrayDeserializer()), decoder);
+        return new TargetReconciler(targets, provisioned, clock, properties.reconcileGrace(), meters);
+    }
+
+    @Bean(destroyMethod = "close")
+    ReconciliationSchedule reconciliationSchedule(TargetReconciler reconciler, Targets targets,
+            GrantIssuerProperties properties) {
+        return ReconciliationSchedule.start(reconciler, targets, properties.reconcileInterval(),
+                properties.overdueInterval());
     }
 }
