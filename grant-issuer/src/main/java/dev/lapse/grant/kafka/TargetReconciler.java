@@ -114,9 +114,15 @@ final class TargetReconciler {
                     + "missing; {}", missing.grantId(), missing.requestId(), missing.expiresAt(), target.name(),
                     outcome);
         }
-        log.info("Reconciled target {}: {} grants present, {} provisioned, {} dropped, {} restored, {} overdue",
-                target.name(), present.size(), mine.size(), plan.drop().size(), plan.restore().size(),
-                plan.overdue().size());
+        // A line when it changed something; a quiet run is only worth a line at DEBUG, once per interval.
+        if (plan.isEmpty()) {
+            log.debug("Reconciled target {}: {} grants present, {} provisioned, {} overdue", target.name(),
+                    present.size(), mine.size(), plan.overdue().size());
+        } else {
+            log.info("Reconciled target {}: {} grants present, {} provisioned, {} dropped, {} restored, {} overdue",
+                    target.name(), present.size(), mine.size(), plan.drop().size(), plan.restore().size(),
+                    plan.overdue().size());
+        }
     }
 
     private static String requesterOf(PresentGrant grant, Map<String, AccessGranted> held) {

@@ -78,16 +78,28 @@ public final class RetryPolicy {
         return false;
     }
 
-    /** True when the failure says a dependency is unavailable (Kafka's retriable errors, the registry's outage). */
+    /**
+     * True when the failure says a dependency is unavailable: Kafka's retriable errors, the registry's outage, a
+     * database that refuses or drops connections, is shutting down, or times out a lock (SQLSTATE classes 08, 28, 53,
+     * 57P, and 55P03, 40001, 40P01, in any cause).
+     */
     public static boolean isDependencyDown(Throwable failure) {
         Throwable cause = failure;
         for (int depth = 0; cause != null && depth < MAX_CAUSES; depth++, cause = cause.getCause()) {
-            if (cause instanceof RetriableException || cause instanceof java.util.concurrent.TimeoutException) {
+            if (cause instanceof RetriableException || cause instanceof java.util.concurrent.TimeoutException
+                    || cause instanceof java.sql.SQLTransientException || cause instanceof java.net.ConnectException) {
+                return true;
+            }
+            if (cause instanceof java.sql.SQLException sql && sql.getSQLState() != null
+                    && DATABASE_DOWN.matcher(sql.getSQLState()).matches()) {
                 return true;
             }
         }
         return false;
     }
+
+    private static final java.util.regex.Pattern DATABASE_DOWN =
+            java.util.regex.Pattern.compile("08...|28...|53...|57P..|55P03|40001|40P01");
 
     /** How long a record waits before attempt {@code failedAttempts + 1}: doubling from the first backoff. */
     public Duration backoff(int failedAttempts) {

@@ -94,4 +94,23 @@ class RetryPolicyTest {
         assertThat(RetryPolicy.parks(first)).isFalse();
         assertThat(RetryPolicy.isDependencyDown(first)).isFalse();
     }
+
+    @Test
+    void aDatabaseThatRefusesOrDropsConnectionsIsADependencyDown_aBadStatementIsNot() {
+        RuntimeException poolTimeout = new IllegalStateException("target unavailable",
+                new java.sql.SQLTransientConnectionException("Connection is not available, request timed out"));
+        RuntimeException loginRefused = new IllegalStateException("target unavailable",
+                new java.sql.SQLException("role \"admin\" is not permitted to log in", "28000"));
+        RuntimeException connectionLost = new IllegalStateException("target unavailable",
+                new java.sql.SQLException("An I/O error occurred while sending to the backend.", "08006"));
+        RuntimeException unknownColumn = new IllegalStateException("bug",
+                new java.sql.SQLException("column \"x\" does not exist", "42703"));
+
+        assertThat(RetryPolicy.isDependencyDown(poolTimeout)).isTrue();
+        assertThat(RetryPolicy.isDependencyDown(loginRefused)).isTrue();
+        assertThat(RetryPolicy.isDependencyDown(connectionLost)).isTrue();
+        assertThat(RetryPolicy.isDependencyDown(unknownColumn)).isFalse();
+        assertThat(RetryPolicy.parks(poolTimeout)).isFalse();
+        assertThat(RetryPolicy.parks(unknownColumn)).isFalse();
+    }
 }

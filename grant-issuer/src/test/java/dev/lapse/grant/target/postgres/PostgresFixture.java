@@ -117,6 +117,11 @@ public final class PostgresFixture implements AutoCloseable {
         return id;
     }
 
+    /** Makes close drop the role of a grant whose id the test did not get from {@link #newGrantId()}. */
+    public void track(String grantId) {
+        grantIds.add(grantId);
+    }
+
     /** A new connection to the fixture's database as the role (a requester logs in as itself). */
     public Connection connectAs(String role) throws SQLException {
         Properties properties = new Properties();
