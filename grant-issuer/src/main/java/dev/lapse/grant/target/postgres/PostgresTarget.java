@@ -297,6 +297,17 @@ public final class PostgresTarget implements Target {
             throw new Refusal("Lapse's admin does not own " + table + ", so it cannot create the row policies its"
                     + " row-level security needs");
         }
+        if (rowSecurity) {
+            for (HeldGrant held : heldGrants(c, table, role, requester)) {
+                if (held.overlapsWith(actions, filter)) {
+                    throw new Refusal(grant.requesterId() + " already holds grant " + held.grantId() + " on " + table
+                            + (held.filterKnown() ? " with another row filter" : " with a row filter Lapse cannot read")
+                            + "; on a table with row-level security PostgreSQL would let each grant's columns be read"
+                            + " on the other's rows: end that grant first, or ask for both in one request with one"
+                            + " filter");
+                }
+            }
+        }
         boolean schemaUsage = exists(c, "SELECT 1 WHERE has_schema_privilege(current_user, ?, 'USAGE WITH GRANT OPTION')",
                 table.schema().name());
         Long roleOid = null;
@@ -558,6 +569,53 @@ public final class PostgresTarget implements Target {
         }
         return Optional.of(new MaskedView(table, SqlIdentifier.of(settings.maskedSchema()), columns, rules,
                 rowSecurity, grants));
+    }
+
+    /**
+     * The other Lapse grants on a table that the requester's role is a member of (directly or through other roles,
+     * as row policies apply), found by their comments and by the policies naming them on the table. Read under the
+     * table's advisory lock, so a grant provisioned concurrently on the table is either committed and seen here, or
+     * waits and sees this one.
+     */
+    private static List<HeldGrant> heldGrants(Connection c, TableName table, SqlIdentifier role,
+            SqlIdentifier requester) throws SQLException {
+        List<HeldGrant> held = new ArrayList<>();
+        try (ResultSet rs = query(c, "SELECT r.rolname, shobj_description(r.oid, 'pg_authid'),"
+                + " ARRAY(SELECT p.polcmd::text FROM pg_policy p WHERE p.polrelid = ?::regclass"
+                + "   AND r.oid = ANY (p.polroles) ORDER BY 1)"
+                + " FROM pg_roles r WHERE r.rolname LIKE 'lapse\\_g\\_%' AND r.rolname <> ?"
+                + " AND pg_has_role(?, r.oid, 'MEMBER') ORDER BY r.rolname",
+                table.quoted(), role.name(), requester.name())) {
+            while (rs.next()) {
+                String grantId = rs.getString(1).substring(ROLE_PREFIX.length());
+                Set<TableAction> actions = EnumSet.noneOf(TableAction.class);
+                for (String command : (String[]) rs.getArray(3).getArray()) {
+                    switch (command) {
+                        case "r" -> actions.add(TableAction.SELECT);
+                        case "a" -> actions.add(TableAction.INSERT);
+                        case "w" -> actions.add(TableAction.UPDATE);
+                        case "d" -> actions.add(TableAction.DELETE);
+                        default -> actions.addAll(EnumSet.allOf(TableAction.class));
+                    }
+                }
+                Optional<GrantComment> comment = GrantComment.parse(rs.getString(2))
+                        .filter(cm -> cm.tableName().equals(table));
+                if (comment.isEmpty()) {
+                    if (!actions.isEmpty()) {
+                        held.add(new HeldGrant(grantId, actions, false, null));
+                    }
+                    continue; // a grant on another table, or a stray role without policies here
+                }
+                comment.get().actions().forEach(a -> TableAction.named(a).ifPresent(actions::add));
+                try {
+                    String text = comment.get().rowFilter();
+                    held.add(new HeldGrant(grantId, actions, true, text == null ? null : RowFilter.parse(text)));
+                } catch (IllegalArgumentException e) {
+                    held.add(new HeldGrant(grantId, actions, false, null));
+                }
+            }
+        }
+        return held;
     }
 
     /** What a grant role holds in the database the connection is on. */

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A row filter parsed with a strict grammar, so the request's text is never pasted into SQL: only the parsed parts are
@@ -119,6 +120,36 @@ public record RowFilter(List<Condition> conditions) {
     /** The filter as SQL: conditions joined with AND, each in parentheses. */
     public String render() {
         return conditions.stream().map(c -> '(' + c.render() + ')').collect(Collectors.joining(" AND "));
+    }
+
+    /**
+     * The filter in a form equal for filters that differ only in writing: each condition rendered (so case, quoting
+     * and {@code !=} are settled), an IN or NOT IN of one value as {@code =} or {@code <>}, IN values sorted without
+     * repeats, conditions sorted without repeats. Filters whose forms differ may still select the same rows; callers
+     * treat them as different, which errs on the safe side.
+     */
+    public String normalised() {
+        return conditions.stream().map(RowFilter::normalised).distinct().sorted()
+                .map(c -> '(' + c + ')').collect(Collectors.joining(" AND "));
+    }
+
+    /** Whether two filters, null meaning every row, are the same by {@link #normalised()}. */
+    public static boolean sameRows(@Nullable RowFilter a, @Nullable RowFilter b) {
+        if (a == null || b == null) {
+            return a == b;
+        }
+        return a.normalised().equals(b.normalised());
+    }
+
+    private static String normalised(Condition condition) {
+        if (condition instanceof InList in) {
+            List<String> values = in.values().stream().map(Literal::render).distinct().sorted().toList();
+            if (values.size() == 1) {
+                return in.column().quoted() + (in.negated() ? " <> " : " = ") + values.get(0);
+            }
+            return in.column().quoted() + (in.negated() ? " NOT IN (" : " IN (") + String.join(", ", values) + ')';
+        }
+        return condition.render();
     }
 
     /** The columns the filter reads. */

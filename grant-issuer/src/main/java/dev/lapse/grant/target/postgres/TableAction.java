@@ -28,6 +28,17 @@ public enum TableAction {
         return Optional.empty();
     }
 
+    /**
+     * Whether one grant's row policy for this action and another grant's for {@code other} meet on the same command.
+     * PostgreSQL ORs the permissive policies of one command, so equal actions always meet. An UPDATE or DELETE that
+     * reads columns (WHERE, RETURNING) also gets the SELECT policies, AND-ed: checked, that only narrows rows, but it
+     * makes a grant do less than it says, so SELECT, UPDATE and DELETE are taken to meet one another. INSERT has only
+     * WITH CHECK, which nothing else shares, so it meets INSERT alone.
+     */
+    public boolean sharesRowsWith(TableAction other) {
+        return this == other || this != INSERT && other != INSERT;
+    }
+
     /** The name of the row policy this action gets for a grant role (at most 63 bytes: the role's + 7). */
     public SqlIdentifier policyOf(SqlIdentifier role) {
         return SqlIdentifier.of(role.name() + '_' + name().toLowerCase(Locale.ROOT));

@@ -180,26 +180,123 @@ class PostgresTargetIT {
         }
     }
 
+    private String overlapReason(String requester, String heldGrantId) {
+        return requester + "@example.com already holds grant " + heldGrantId + " on " + db.customers()
+                + " with another row filter; on a table with row-level security PostgreSQL would let each grant's"
+                + " columns be read on the other's rows: end that grant first, or ask for both in one request with"
+                + " one filter";
+    }
+
+    /** Grant roles, their members and the policies on customers: what a refusal must leave as it was. */
+    private String grantState() {
+        return db.queryAsSuperuser("SELECT coalesce((SELECT string_agg(g.rolname || '>' || m.rolname, ','"
+                + " ORDER BY g.rolname, m.rolname) FROM pg_auth_members am JOIN pg_roles g ON g.oid = am.roleid"
+                + " JOIN pg_roles m ON m.oid = am.member WHERE g.rolname LIKE 'lapse\\_g\\_%'), '')"
+                + " || ' ' || coalesce((SELECT string_agg(policyname || ':' || qual, ',' ORDER BY policyname)"
+                + " FROM pg_policies WHERE tablename = 'customers'), '')"
+                + " || ' ' || (SELECT count(*) FROM pg_roles WHERE rolname LIKE 'lapse\\_g\\_%')");
+    }
+
     @Test
-    void aRowLimitedColumnStaysMaskedOnOtherRowsWhenAnotherGrantOpensAllRows() throws SQLException {
+    void aSecondGrantWithAnotherRowFilterIsRefusedAndTheFirstStaysExact() throws SQLException {
         db.asSuperuser("ALTER TABLE public.customers ENABLE ROW LEVEL SECURITY");
         target.prepare();
         String g1 = db.newGrantId();
         String g2 = db.newGrantId();
         provisioned(target.provision(grant(g1, alice, List.of("SELECT"), List.of("email"), "region = 'EU'")));
-        provisioned(target.provision(grant(g2, alice, List.of("SELECT"), List.of("name"), null)));
+        String before = grantState();
+
+        assertThat(target.provision(grant(g2, alice, List.of("SELECT"), List.of("name"), null)))
+                .isEqualTo(new Refused(overlapReason(alice, g1)));
+        assertThat(target.provision(grant(g2, alice, List.of("SELECT"), List.of("name"), "region = 'US'")))
+                .isEqualTo(new Refused(overlapReason(alice, g1)));
+        assertThat(grantState()).isEqualTo(before);
+        assertThat(target.present()).extracting(PresentGrant::grantId).containsExactly(g1);
+
         try (Connection session = db.connectAs(alice)) {
-            assertThat(rows(session, "SELECT id, name, email FROM lapse_masked.customers ORDER BY email")).containsExactly(
-                    List.of("#", "Ann", "ann@example.com"),
-                    List.of("#", "Bob", "b***@example.com"),
-                    List.of("#", "Cem", "cem@example.com"));
-            // withdrawing the all-rows grant redefines the view: names masked again, EU emails still clear
-            target.withdraw(g2, alice + "@example.com");
-            List<List<String>> after = rows(session, "SELECT name, email FROM lapse_masked.customers ORDER BY email");
-            assertThat(after).extracting(r -> r.get(0)).allMatch(name -> name.matches("[0-9a-f]{16}"));
-            assertThat(after).extracting(r -> r.get(1))
+            assertThat(rows(session, "SELECT email FROM public.customers ORDER BY email")).containsExactly(
+                    List.of("ann@example.com"), List.of("cem@example.com"));
+            denied(session, "SELECT name FROM public.customers");
+            List<List<String>> view = rows(session, "SELECT name, email FROM lapse_masked.customers ORDER BY email");
+            assertThat(view).extracting(r -> r.get(0)).allMatch(name -> name.matches("[0-9a-f]{16}"));
+            assertThat(view).extracting(r -> r.get(1))
                     .containsExactly("ann@example.com", "b***@example.com", "cem@example.com");
         }
+        // re-provisioning the held grant itself still converges
+        provisioned(target.provision(grant(g1, alice, List.of("SELECT"), List.of("email"), "region = 'EU'")));
+        assertThat(grantState()).isEqualTo(before);
+        // once it has ended, the other filter is fine
+        target.withdraw(g1, alice + "@example.com");
+        provisioned(target.provision(grant(g2, alice, List.of("SELECT"), List.of("name"), null)));
+    }
+
+    @Test
+    void actionsThatShareRowsAreRefusedAcrossFiltersInsertIsNot() {
+        db.asSuperuser("ALTER TABLE public.customers ENABLE ROW LEVEL SECURITY");
+        String g1 = db.newGrantId();
+        provisioned(target.provision(grant(g1, alice, List.of("SELECT"), List.of("email"), "region = 'EU'")));
+        assertThat(target.provision(grant(db.newGrantId(), alice, List.of("DELETE"), List.of(), null)))
+                .isEqualTo(new Refused(overlapReason(alice, g1)));
+        assertThat(target.provision(grant(db.newGrantId(), alice, List.of("UPDATE"), List.of("name"), null)))
+                .isEqualTo(new Refused(overlapReason(alice, g1)));
+        provisioned(target.provision(grant(db.newGrantId(), alice, List.of("INSERT"), List.of("id", "region"), null)));
+        // another requester is not affected by alice's grant
+        String bob = db.newRequester();
+        provisioned(target.provision(grant(db.newGrantId(), bob, List.of("SELECT"), List.of("name"), null)));
+    }
+
+    @Test
+    void twoGrantsWithTheSameRowFilterReadTheUnionOfColumnsOnExactlyTheFiltersRows() throws SQLException {
+        db.asSuperuser("ALTER TABLE public.customers ENABLE ROW LEVEL SECURITY");
+        target.prepare();
+        String g1 = db.newGrantId();
+        String g2 = db.newGrantId();
+        provisioned(target.provision(grant(g1, alice, List.of("SELECT"), List.of("email"), "region = 'EU'")));
+        provisioned(target.provision(grant(g2, alice, List.of("SELECT"), List.of("name"), "REGION IN ('EU')")));
+        provisioned(target.provision(grant(g1, alice, List.of("SELECT"), List.of("email"), "region = 'EU'")));
+        String view = "SELECT name, email FROM lapse_masked.customers ORDER BY email";
+        try (Connection session = db.connectAs(alice)) {
+            assertThat(rows(session, "SELECT name, email FROM public.customers ORDER BY name")).containsExactly(
+                    List.of("Ann", "ann@example.com"), List.of("Cem", "cem@example.com"));
+            denied(session, "SELECT id FROM public.customers");
+            denied(session, "SELECT region FROM public.customers");
+            List<List<String>> both = rows(session, view);
+            assertThat(both.get(0)).isEqualTo(List.of("Ann", "ann@example.com"));
+            assertThat(both.get(1).get(0)).matches("[0-9a-f]{16}");
+            assertThat(both.get(1).get(1)).isEqualTo("b***@example.com");
+            assertThat(both.get(2)).isEqualTo(List.of("Cem", "cem@example.com"));
+
+            target.withdraw(g1, alice + "@example.com");
+            denied(session, "SELECT email FROM public.customers");
+            assertThat(rows(session, "SELECT name FROM public.customers ORDER BY name")).containsExactly(
+                    List.of("Ann"), List.of("Cem"));
+            List<List<String>> after = rows(session, view);
+            assertThat(after).extracting(r -> r.get(0)).containsExactly("Ann", after.get(1).get(0), "Cem");
+            assertThat(after.get(1).get(0)).matches("[0-9a-f]{16}");
+            assertThat(after).extracting(r -> r.get(1))
+                    .containsExactly("a***@example.com", "b***@example.com", "c***@example.com");
+        }
+        assertThat(target.present()).extracting(PresentGrant::grantId).containsExactly(g2);
+    }
+
+    @Test
+    void ofTwoConcurrentGrantsWithDifferentFiltersOnlyOnePasses() {
+        db.asSuperuser("ALTER TABLE public.customers ENABLE ROW LEVEL SECURITY");
+        String g1 = db.newGrantId();
+        String g2 = db.newGrantId();
+        CompletableFuture<Provisioning> first = CompletableFuture.supplyAsync(() -> target.provision(
+                grant(g1, alice, List.of("SELECT"), List.of("email"), "region = 'EU'")));
+        CompletableFuture<Provisioning> second = CompletableFuture.supplyAsync(() -> target.provision(
+                grant(g2, alice, List.of("SELECT"), List.of("name"), null)));
+        List<Provisioning> results = List.of(first.join(), second.join());
+        assertThat(results).filteredOn(Provisioned.class::isInstance).hasSize(1);
+        assertThat(results).filteredOn(Refused.class::isInstance).hasSize(1);
+        String passed = results.get(0) instanceof Provisioned ? g1 : g2;
+        String refused = passed.equals(g1) ? g2 : g1;
+        assertThat(results.get(passed.equals(g1) ? 1 : 0)).isEqualTo(new Refused(overlapReason(alice, passed)));
+        assertThat(target.present()).extracting(PresentGrant::grantId).containsExactly(passed);
+        assertThat(db.queryAsSuperuser("SELECT count(*) FROM pg_roles WHERE rolname = 'lapse_g_" + refused + "'"))
+                .isEqualTo("0");
     }
 
     @Test

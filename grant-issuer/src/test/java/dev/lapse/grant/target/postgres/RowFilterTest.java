@@ -79,4 +79,49 @@ class RowFilterTest {
         assertThat(RowFilter.parse("region = 'EU' AND id > 1 AND region <> 'x'").columns())
                 .extracting(SqlIdentifier::name).containsExactly("region", "id");
     }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "region = 'EU'|REGION='EU'",
+        "region = 'EU'|\"region\" = 'EU'",
+        "region = 'EU'|region IN ('EU')",
+        "region <> 'US'|region NOT IN ('US')",
+        "region != 'US'|region <> 'US'",
+        "region IN ('EU', 'UK')|region in ('UK', 'EU', 'UK')",
+        "region = 'EU' AND id > 3|id > 3 and region = 'EU'",
+        "region = 'EU'|region = 'EU' AND region = 'EU'",
+    })
+    void filtersWrittenDifferentlySelectTheSameRows(String a, String b) {
+        assertThat(RowFilter.parse(a).normalised()).isEqualTo(RowFilter.parse(b).normalised());
+        assertThat(RowFilter.sameRows(RowFilter.parse(a), RowFilter.parse(b))).isTrue();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "region = 'EU'|region = 'US'",
+        "region = 'EU'|region = 'eu'",
+        "region = 'EU'|\"Region\" = 'EU'",
+        "region = 'EU'|region = 'EU' AND id > 3",
+        "region IN ('EU', 'UK')|region IN ('EU')",
+        "region IN ('EU', 'UK')|region NOT IN ('EU', 'UK')",
+        "id = 1|id = '1'",
+        "id = 1|id = 1.0",
+        "email IS NULL|email IS NOT NULL",
+    })
+    void differentFiltersDiffer(String a, String b) {
+        assertThat(RowFilter.sameRows(RowFilter.parse(a), RowFilter.parse(b))).isFalse();
+    }
+
+    @Test
+    void everyRowIsAFilterToo() {
+        assertThat(RowFilter.sameRows(null, null)).isTrue();
+        assertThat(RowFilter.sameRows(null, RowFilter.parse("region = 'EU'"))).isFalse();
+        assertThat(RowFilter.sameRows(RowFilter.parse("region = 'EU'"), null)).isFalse();
+    }
+
+    @Test
+    void theNormalisedFormIsSqlOfTheSameRows() {
+        assertThat(RowFilter.parse("region in ('UK','EU') AND id >= 2 AND name not in ('x')").normalised())
+                .isEqualTo("(\"id\" >= 2) AND (\"name\" <> 'x') AND (\"region\" IN ('EU', 'UK'))");
+    }
 }
