@@ -132,7 +132,12 @@ final class DemoDatabase {
         }
     }
 
-    /** The grant-issuer settings that make the demo database Lapse's target {@code postgres}. */
+    /**
+     * The grant-issuer settings that make the demo database Lapse's target {@code postgres}, with a masked view of
+     * {@code customers}: {@code id} and {@code region} in clear for every reader, {@code email} and
+     * {@code card_number} partly masked and every other column ({@code name}, {@code ssn}) hidden, unless the reader
+     * holds a grant on it.
+     */
     List<String> targetArguments() {
         String target = "--lapse.grant.targets.postgres.";
         return List.of(
@@ -141,12 +146,14 @@ final class DemoDatabase {
                 target + "databases[0]=" + database,
                 target + "schemas[0]=public",
                 target + "protected-tables[0].table=" + database + ".public.customers",
-                target + "protected-tables[0].masks[0].column=email",
-                target + "protected-tables[0].masks[0].rule=partial-email",
-                target + "protected-tables[0].masks[1].column=ssn",
-                target + "protected-tables[0].masks[1].rule=hide",
-                target + "protected-tables[0].masks[2].column=card_number",
-                target + "protected-tables[0].masks[2].rule=partial:0:4");
+                target + "protected-tables[0].masks[0].column=id",
+                target + "protected-tables[0].masks[0].rule=clear",
+                target + "protected-tables[0].masks[1].column=region",
+                target + "protected-tables[0].masks[1].rule=clear",
+                target + "protected-tables[0].masks[2].column=email",
+                target + "protected-tables[0].masks[2].rule=partial-email",
+                target + "protected-tables[0].masks[3].column=card_number",
+                target + "protected-tables[0].masks[3].rule=partial:0:4");
     }
 
     private Connection connect(String database) throws SQLException {

@@ -3,7 +3,8 @@ package dev.lapse.grant.target.postgres;
 /**
  * How a masked view shows a column its reader may not read: {@code hide} (NULL), {@code text:<fixed>},
  * {@code hash} (keyed: the first 16 hex characters of sha256(key || value)), {@code partial-email}
- * ({@code a***@example.com}) or {@code partial:<keepFirst>:<keepLast>} (the rest as {@code *}).
+ * ({@code a***@example.com}), {@code partial:<keepFirst>:<keepLast>} (the rest as {@code *}), or {@code clear} (the
+ * value itself, to every reader of the view: for columns that are no secret, such as an id to find rows by).
  */
 public sealed interface MaskRule {
 
@@ -41,6 +42,24 @@ public sealed interface MaskRule {
         @Override
         public String spelling() {
             return "hide";
+        }
+    }
+
+    /** The value itself, to every reader of the view: the column is declared no secret. */
+    record Clear() implements MaskRule {
+        @Override
+        public String render(String value, String key) {
+            return value;
+        }
+
+        @Override
+        public boolean keepsType() {
+            return true;
+        }
+
+        @Override
+        public String spelling() {
+            return "clear";
         }
     }
 
@@ -121,6 +140,9 @@ public sealed interface MaskRule {
         if (spelling.equals("hash")) {
             return new Hash();
         }
+        if (spelling.equals("clear")) {
+            return new Clear();
+        }
         if (spelling.equals("partial-email")) {
             return new PartialEmail();
         }
@@ -136,6 +158,6 @@ public sealed interface MaskRule {
                     "mask rule '" + spelling + "' should be partial:<keepFirst>:<keepLast>, for example partial:0:4");
         }
         throw new IllegalArgumentException("unknown mask rule '" + spelling
-                + "' (hide, text:<fixed>, hash, partial-email, partial:<keepFirst>:<keepLast>)");
+                + "' (hide, text:<fixed>, hash, partial-email, partial:<keepFirst>:<keepLast>, clear)");
     }
 }

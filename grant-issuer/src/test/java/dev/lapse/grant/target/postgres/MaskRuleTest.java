@@ -11,6 +11,7 @@ class MaskRuleTest {
     void rulesParseFromTheirSpelling() {
         assertThat(MaskRule.parse("hide")).isEqualTo(new MaskRule.Hide());
         assertThat(MaskRule.parse("hash")).isEqualTo(new MaskRule.Hash());
+        assertThat(MaskRule.parse("clear")).isEqualTo(new MaskRule.Clear());
         assertThat(MaskRule.parse("partial-email")).isEqualTo(new MaskRule.PartialEmail());
         assertThat(MaskRule.parse("text:***-**-****")).isEqualTo(new MaskRule.FixedText("***-**-****"));
         assertThat(MaskRule.parse("text:")).isEqualTo(new MaskRule.FixedText(""));
@@ -32,6 +33,7 @@ class MaskRuleTest {
         assertThat(MaskRule.parse("text:it's'; DROP TABLE t; --").render("\"ssn\"", "k"))
                 .isEqualTo("'it''s''; DROP TABLE t; --'");
         assertThat(MaskRule.parse("hide").render("\"ssn\"", "k")).isEqualTo("NULL");
+        assertThat(MaskRule.parse("clear").render("\"id\"", "k")).isEqualTo("\"id\"");
         assertThat(MaskRule.parse("hash").render("\"ssn\"", "(key)"))
                 .isEqualTo("left(encode(pg_catalog.sha256(convert_to((key) || \"ssn\"::text, 'UTF8')), 'hex'), 16)");
         assertThat(MaskRule.parse("partial:0:4").render("\"card\"", "k")).contains("right(\"card\"::text, 4)");
