@@ -50,7 +50,7 @@ class PostgresTargetSettingsTest {
                 "lapse.grant.targets.pg.max-connections (1) must be at least the number of databases (2): each"
                         + " database has a pool of its own",
                 "lapse.grant.targets.pg.protected-tables[0].masks[0].rule: unknown mask rule 'redact' (hide,"
-                        + " text:<fixed>, hash, partial-email, partial:<keepFirst>:<keepLast>)",
+                        + " text:<fixed>, hash, partial-email, partial:<keepFirst>:<keepLast>, clear)",
                 "lapse.grant.targets.pg.protected-tables[1].table other.public.t is not in a database this target"
                         + " manages",
                 "lapse.grant.targets.pg.protected-tables[2].table: resource 'nonsense' is not database.schema.table"
