@@ -79,8 +79,11 @@ public final class GrantStatements {
         for (TableAction action : ordered(plan.actions())) {
             String privilege = action.columnScoped() ? action.name() + " (" + columnList + ')' : action.name();
             String privilegeText = action.columnScoped() ? action.name() + " (" + columnText + ')' : action.name();
+            // PostgreSQL has no column-level DELETE: the grant's line says so, as the decision the requester sees.
             statements.add(new SqlStatement("GRANT " + privilege + " ON TABLE " + table + " TO " + role,
-                    "GRANT " + privilegeText + " ON " + tableText + " TO " + plan.role().name()));
+                    "GRANT " + privilegeText + " ON " + tableText + " TO " + plan.role().name()
+                            + (action.columnScoped() ? "" : " (table-level: whole rows"
+                            + (plan.rowSecurity() ? ", limited by its row policy)" : ", every row)"))));
         }
         for (TableAction action : plan.rowSecurity() ? ordered(plan.actions()) : List.<TableAction>of()) {
             String rows = switch (action) {

@@ -337,7 +337,8 @@ class PostgresTargetIT {
         String id = db.newGrantId();
         Provisioned result = provisioned(target.provision(grant(id, alice, List.of("SELECT", "DELETE"), List.of("id"),
                 "region = 'EU'")));
-        assertThat(result.done()).contains("GRANT DELETE ON " + db.customers() + " TO lapse_g_" + id)
+        assertThat(result.done()).contains("GRANT DELETE ON " + db.customers() + " TO lapse_g_" + id
+                        + " (table-level: whole rows, limited by its row policy)")
                 .anyMatch(line -> line.startsWith("CREATE POLICY lapse_g_" + id + "_delete ON " + db.customers()
                         + " FOR DELETE TO lapse_g_" + id + " USING ((\"region\" = 'EU'))"));
         try (Connection session = db.connectAs(alice); Statement s = session.createStatement()) {
