@@ -256,15 +256,14 @@ class ChaosReportTest {
     }
 
     @Test
-    void endOutsideOutages_followsOneOutageIntoTheNext_andIgnoresTheRevokerForARevocation() {
+    void endOutsideOutages_followsOneOutageIntoTheNext() {
         List<Outage> outages = List.of(new Outage(ChaosReport.REVOKER, 10_000, 14_000, "restore metric"),
                 new Outage(ChaosReport.GRANT_ISSUER, 13_500, 20_000, "health UP"),
                 new Outage(ChaosReport.BROKER, 30_000, 31_000, "started"));
 
-        assertThat(ChaosReport.endOutsideOutages(9_500, true, outages)).isEqualTo(20_000);
-        assertThat(ChaosReport.endOutsideOutages(11_000, false, outages)).isEqualTo(11_000);
-        assertThat(ChaosReport.endOutsideOutages(35_000, true, outages)).isEqualTo(36_000);
-        assertThat(ChaosReport.endOutsideOutages(8_000, true, outages)).isEqualTo(8_000);
+        assertThat(ChaosReport.endOutsideOutages(9_500, outages)).isEqualTo(20_000);
+        assertThat(ChaosReport.endOutsideOutages(35_000, outages)).isEqualTo(36_000);
+        assertThat(ChaosReport.endOutsideOutages(8_000, outages)).isEqualTo(8_000);
     }
 
     @Test
