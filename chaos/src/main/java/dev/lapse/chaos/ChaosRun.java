@@ -6,7 +6,9 @@ import dev.lapse.chaos.report.ChaosReport;
 import dev.lapse.chaos.report.Lifecycle;
 import dev.lapse.chaos.report.Outage;
 import dev.lapse.chaos.report.Submission;
+import dev.lapse.chaos.report.TargetWatch;
 import dev.lapse.embedded.SchemaRegistryProcess;
+import dev.lapse.grant.GrantIssuerApplication;
 import dev.lapse.request.RequestServiceApplication;
 import dev.lapse.revoker.RevokerApplication;
 import java.nio.file.Path;
@@ -28,6 +30,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.DoubleStream;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -107,11 +110,25 @@ public final class ChaosRun {
             thread.setDaemon(true);
             return thread;
         });
-        try (ChaosStack stack = ChaosStack.start(options.runDir(), registryHome, classpath, options.tickMs());
+        Path runDir = ChaosStack.directory(options.runDir());
+        ChaosStack.endStale(runDir);
+        StringBuilder skipReason = new StringBuilder();
+        @Nullable ChaosDatabase target = ChaosDatabase.open(runDir, skipReason).orElse(null);
+        Map<String, List<String>> targetArguments = target == null ? Map.of()
+                : Map.of(GrantIssuerApplication.NAME, target.targetArguments());
+        LoadDriver.LoadTarget loadTarget = target == null ? LoadDriver.LoadTarget.EVENTS_ONLY
+                : new LoadDriver.LoadTarget(target.resource(), target.requesterIds());
+        // Closed in reverse: the watcher, the load, the reader, the services and broker, then the database.
+        try (ChaosDatabase database = target;
+             ChaosStack stack = ChaosStack.start(runDir, registryHome, classpath, options.tickMs(), targetArguments);
              LifecycleReader reader = new LifecycleReader(stack.bootstrapServers(), stack.registryUrl());
              LoadDriver load = new LoadDriver(stack.service(RequestServiceApplication.NAME), reader,
-                     stack.bootstrapServers(), stack.registryUrl(), options.ratePerSecond(), loadRandom)) {
+                     stack.bootstrapServers(), stack.registryUrl(), options.ratePerSecond(), loadRandom, loadTarget);
+             GrantRoleWatcher watcher = database == null ? null : new GrantRoleWatcher(database)) {
             reader.start();
+            if (watcher != null) {
+                watcher.start();
+            }
             List<Outage> outages = Collections.synchronizedList(new ArrayList<>());
             long loadStartMs = System.currentTimeMillis();
             load.start();
@@ -146,10 +163,11 @@ public final class ChaosRun {
                     (System.currentTimeMillis() - loadStartMs) / 1000, options.settleTimeout().toSeconds());
             awaitSettled(load.submissions(), reader, options.settleTimeout());
             awaitQuiet(reader);
+            TargetWatch watch = watcher == null ? TargetWatch.skipped(skipReason.toString()) : watcher.finish();
             AuditTally audit = AuditCheck.run(stack.bootstrapServers(), stack.auditDirectory(),
                     stack.service(AuditSinkApplication.NAME), AUDIT_TIMEOUT);
             ChaosReport report = ChaosReport.of(load.submissions(), reader.snapshot(), load.tally(),
-                    List.copyOf(outages), audit, options.tickMs());
+                    List.copyOf(outages), audit, options.tickMs(), watch, reader.trails());
             System.out.println();
             System.out.println(report.table(String.format("Lapse chaos run: %d s of load at %s requests/s, %d kill(s)"
                     + " per service, %d broker restart(s), seed %d (logs in %s)", options.duration().toSeconds(),

@@ -61,15 +61,32 @@ final class ChaosStack implements AutoCloseable {
         return Collections.unmodifiableMap(services);
     }
 
+    /** The run directory as the stack uses it. */
+    static Path directory(Path runDir) {
+        return runDir.toAbsolutePath().normalize();
+    }
+
     /**
-     * Ends whatever a killed harness left running in the run directory, empties it, then starts the registry, the
-     * broker and the services, and waits until every service is healthy.
+     * Ends whatever a killed harness left running in the run directory: its services and registry, then what it
+     * left in PostgreSQL; then empties it.
      */
-    static ChaosStack start(Path runDir, Path registryHome, String classpath, long tickMs) {
-        Path dir = runDir.toAbsolutePath().normalize();
+    static void endStale(Path runDir) {
+        Path dir = directory(runDir);
         SERVICES.keySet().forEach(name -> ServiceProcess.pidFile(dir, name).endStale(Duration.ofSeconds(10)));
         SchemaRegistryProcess.endStale(dir.resolve("registry"));
+        ChaosDatabase.endStale(dir);
         deleteRecursively(dir);
+    }
+
+    /**
+     * Starts the registry, the broker and the services in a run directory that {@link #endStale} emptied, and
+     * waits until every service is healthy.
+     *
+     * @param extraArguments more arguments of some services, by service name
+     */
+    static ChaosStack start(Path runDir, Path registryHome, String classpath, long tickMs,
+            Map<String, List<String>> extraArguments) {
+        Path dir = directory(runDir);
         SchemaRegistryProcess registry = SchemaRegistryProcess.start(registryHome, 0, dir.resolve("registry"));
         KafkaBroker broker;
         try {
@@ -92,6 +109,7 @@ final class ChaosStack implements AutoCloseable {
                 if (name.equals(RevokerApplication.NAME)) {
                     args.add("--lapse.revoker.tick-ms=" + tickMs);
                 }
+                args.addAll(extraArguments.getOrDefault(name, List.of()));
                 ServiceProcess service = new ServiceProcess(name, mainClass, port, args, classpath, dir);
                 stack.services.put(name, service);
                 service.start();

@@ -1,6 +1,7 @@
 package dev.lapse.chaos;
 
 import dev.lapse.chaos.report.Expiry;
+import dev.lapse.chaos.report.GrantTrail;
 import dev.lapse.chaos.report.Lifecycle;
 import dev.lapse.event.AccessApproved;
 import dev.lapse.event.AccessDenied;
@@ -143,13 +144,14 @@ final class LifecycleReader implements AutoCloseable {
             tracker.denied();
         } else if (event instanceof AccessGranted granted) {
             tracker.granted(new Grant(granted.getGrantId(), granted.getGrantedAt().toEpochMilli(),
-                    granted.getExpiresAt().toEpochMilli()));
+                    granted.getExpiresAt().toEpochMilli()), granted.getProvisioned());
             lastGrantReadAtMs.set(System.currentTimeMillis());
         } else if (event instanceof AccessExpired expired) {
             tracker.expired(new Expiry(expired.getExpiresAt().toEpochMilli(), expired.getOccurredAt().toEpochMilli(),
                     expired.getReason() == ExpiryReason.TIME_ELAPSED));
-        } else if (event instanceof AccessWithdrawn) {
-            tracker.withdrawn();
+        } else if (event instanceof AccessWithdrawn withdrawn) {
+            tracker.withdrawn(new GrantTrail.Withdrawal(withdrawn.getOccurredAt().toEpochMilli(),
+                    withdrawn.getWithdrawn()));
         } else {
             log.warn("Unexpected {} on {}", event == null ? "tombstone" : event.getClass().getSimpleName(),
                     record.topic());
@@ -162,6 +164,13 @@ final class LifecycleReader implements AutoCloseable {
         Map<String, Lifecycle> snapshot = new HashMap<>();
         requests.forEach((id, tracker) -> snapshot.put(id, tracker.lifecycle()));
         return snapshot;
+    }
+
+    /** What each granted request's grant provisioned and withdrew, by request id. */
+    Map<String, GrantTrail> trails() {
+        Map<String, GrantTrail> trails = new HashMap<>();
+        requests.forEach((id, tracker) -> tracker.trail().ifPresent(trail -> trails.put(id, trail)));
+        return trails;
     }
 
     /** The first grant of a request, once its {@code AccessGranted} was read. */
@@ -214,7 +223,8 @@ final class LifecycleReader implements AutoCloseable {
         private int rejected;
         private final List<Grant> grants = new ArrayList<>();
         private final List<Expiry> expiries = new ArrayList<>();
-        private int withdrawn;
+        private final List<List<String>> provisioned = new ArrayList<>();
+        private final List<GrantTrail.Withdrawal> withdrawals = new ArrayList<>();
 
         Tracker(String requestId) {
             this.requestId = requestId;
@@ -236,16 +246,22 @@ final class LifecycleReader implements AutoCloseable {
             rejected++;
         }
 
-        synchronized void granted(Grant grant) {
+        synchronized void granted(Grant grant, List<String> done) {
             grants.add(grant);
+            provisioned.add(List.copyOf(done));
         }
 
         synchronized void expired(Expiry expiry) {
             expiries.add(expiry);
         }
 
-        synchronized void withdrawn() {
-            withdrawn++;
+        synchronized void withdrawn(GrantTrail.Withdrawal withdrawal) {
+            withdrawals.add(withdrawal);
+        }
+
+        synchronized Optional<GrantTrail> trail() {
+            return grants.isEmpty() ? Optional.empty() : Optional.of(new GrantTrail(requestId,
+                    grants.get(0).grantId(), provisioned.get(0), withdrawals));
         }
 
         synchronized Optional<Grant> firstGrant() {
@@ -254,7 +270,7 @@ final class LifecycleReader implements AutoCloseable {
 
         synchronized Lifecycle lifecycle() {
             return new Lifecycle(requestId, requested, approved, denied, rejected, grants.size(),
-                    grants.stream().map(Grant::expiresAtMs).toList(), expiries, withdrawn,
+                    grants.stream().map(Grant::expiresAtMs).toList(), expiries, withdrawals.size(),
                     grants.stream().map(Grant::grantedAtMs).toList());
         }
     }

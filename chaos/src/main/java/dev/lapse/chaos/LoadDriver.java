@@ -80,7 +80,8 @@ final class LoadDriver implements AutoCloseable {
     private int sequence;
 
     /** What one submission asks for. */
-    private record Plan(String requestId, Channel channel, Intent intent, long durationMs, List<String> columns) {
+    private record Plan(String requestId, Channel channel, Intent intent, long durationMs, List<String> columns,
+            String resource, String requester) {
 
         String action() {
             return intent == Intent.DENY ? "DELETE" : "SELECT";
@@ -90,14 +91,44 @@ final class LoadDriver implements AutoCloseable {
             return intent == Intent.REJECT ? "" : "chaos: steady load";
         }
 
-        String requester() {
-            return "user-" + Math.abs(requestId.hashCode() % 50) + "@example.com";
+        Plan with(Channel otherChannel, long otherDurationMs, List<String> otherColumns) {
+            return new Plan(requestId, otherChannel, intent, otherDurationMs, otherColumns, resource, requester);
         }
     }
 
+    /**
+     * What approvable requests ask for: a table and the requesters to ask as. Requests that end DENIED or REJECTED
+     * keep the default's: they never reach a target.
+     *
+     * @param requesterIds the requesters of approvable requests; empty for the default's fifty made-up ones
+     */
+    record LoadTarget(String resource, List<String> requesterIds) {
+
+        /** A table no target provisions: a grant is the event alone. */
+        static final LoadTarget EVENTS_ONLY = new LoadTarget(DEFAULT_RESOURCE, List.of());
+
+        LoadTarget {
+            requesterIds = List.copyOf(requesterIds);
+        }
+
+        String requesterOf(String requestId) {
+            return requesterIds.isEmpty() ? madeUpRequester(requestId)
+                    : requesterIds.get(Math.abs(requestId.hashCode() % requesterIds.size()));
+        }
+    }
+
+    private static final String DEFAULT_RESOURCE = "crm.public.customers";
+
+    private static String madeUpRequester(String requestId) {
+        return "user-" + Math.abs(requestId.hashCode() % 50) + "@example.com";
+    }
+
+    private final LoadTarget target;
+
     LoadDriver(ServiceProcess requestService, LifecycleReader reader, String bootstrapServers, String registryUrl,
-            double ratePerSecond, Random random) {
+            double ratePerSecond, Random random, LoadTarget target) {
         this.requestService = requestService;
+        this.target = target;
         this.reader = reader;
         this.random = random;
         this.periodMicros = Math.round(1_000_000 / ratePerSecond);
@@ -131,12 +162,13 @@ final class LoadDriver implements AutoCloseable {
         Plan plan;
         if (roll >= DUPLICATE_SHARE && roll < DUPLICATE_SHARE + DENY_SHARE) {
             plan = new Plan(requestId, random.nextBoolean() ? Channel.REST : Channel.INGRESS, Intent.DENY, durationMs,
-                    List.of("id", "email"));
+                    List.of("id", "email"), DEFAULT_RESOURCE, madeUpRequester(requestId));
         } else if (roll >= DUPLICATE_SHARE && roll < DUPLICATE_SHARE + DENY_SHARE + REJECT_SHARE) {
-            plan = new Plan(requestId, Channel.INGRESS, Intent.REJECT, durationMs, List.of("id", "email"));
+            plan = new Plan(requestId, Channel.INGRESS, Intent.REJECT, durationMs, List.of("id", "email"),
+                    DEFAULT_RESOURCE, madeUpRequester(requestId));
         } else {
             plan = new Plan(requestId, random.nextDouble() < 0.6 ? Channel.REST : Channel.INGRESS, Intent.GRANT,
-                    durationMs, List.of("id", "email"));
+                    durationMs, List.of("id", "email"), target.resource(), target.requesterOf(requestId));
             if (random.nextDouble() < REVOKE_SHARE) {
                 revokeAtFraction.put(requestId, 0.2 + 0.5 * random.nextDouble());
             }
@@ -158,9 +190,9 @@ final class LoadDriver implements AutoCloseable {
         Plan first = plans.get(requestId);
         Channel channel = random.nextBoolean() ? Channel.REST : Channel.INGRESS;
         Plan again = switch (random.nextInt(3)) {
-            case 0 -> new Plan(requestId, channel, first.intent(), first.durationMs(), first.columns());
-            case 1 -> new Plan(requestId, channel, first.intent(), first.durationMs(), List.of("id", "email", "ssn"));
-            default -> new Plan(requestId, channel, first.intent(), LONGER.toMillis(), first.columns());
+            case 0 -> first.with(channel, first.durationMs(), first.columns());
+            case 1 -> first.with(channel, first.durationMs(), List.of("id", "email", "ssn"));
+            default -> first.with(channel, LONGER.toMillis(), first.columns());
         };
         senders.execute(() -> submitAgain(again));
         return true;
@@ -249,7 +281,7 @@ final class LoadDriver implements AutoCloseable {
                 .setOccurredAt(Instant.now())
                 .setCausedBy(new Actor(ActorKind.SYSTEM, "chaos-harness"))
                 .setRequester(new Requester(plan.requester(), List.of("support")))
-                .setResource(new Resource("postgres", "crm.public.customers"))
+                .setResource(new Resource("postgres", plan.resource()))
                 .setScope(new Scope(List.of(plan.action()), plan.columns(), null))
                 .setReason(plan.reason())
                 .setTicket(null)
@@ -273,11 +305,12 @@ final class LoadDriver implements AutoCloseable {
         return """
                 {"requestId": "%s",
                  "requester": {"id": "%s", "groups": ["support"]},
-                 "resource": {"kind": "postgres", "name": "crm.public.customers"},
+                 "resource": {"kind": "postgres", "name": "%s"},
                  "scope": {"actions": ["%s"], "columns": [%s]},
                  "reason": "%s", "duration": "PT%d.%03dS"}""".formatted(plan.requestId(), plan.requester(),
-                plan.action(), String.join(", ", plan.columns().stream().map(c -> "\"" + c + "\"").toList()),
-                plan.reason(), plan.durationMs() / 1000, plan.durationMs() % 1000);
+                plan.resource(), plan.action(),
+                String.join(", ", plan.columns().stream().map(c -> "\"" + c + "\"").toList()), plan.reason(),
+                plan.durationMs() / 1000, plan.durationMs() % 1000);
     }
 
     /** Stops sending anything new and waits for submissions under way to be answered or to give up. */

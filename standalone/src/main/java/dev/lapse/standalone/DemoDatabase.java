@@ -17,7 +17,7 @@ import java.util.Properties;
  * admin can neither create a database nor a schema in one it does not own; every step is idempotent, so a second
  * start changes nothing.
  */
-final class DemoDatabase {
+public final class DemoDatabase {
 
     /** The database of the demo. */
     static final String DATABASE = "crm";
@@ -40,7 +40,7 @@ final class DemoDatabase {
      * @param superuser a role that may create databases and roles (the server's {@code postgres})
      * @param database, admin, requester the names of the demo's database and roles (tests use their own)
      */
-    DemoDatabase(String serverUrl, String superuser, String password, String database, String admin,
+    public DemoDatabase(String serverUrl, String superuser, String password, String database, String admin,
             String requester) {
         this.serverUrl = serverUrl.endsWith("/") ? serverUrl.substring(0, serverUrl.length() - 1) : serverUrl;
         this.superuser = superuser;
@@ -71,15 +71,15 @@ final class DemoDatabase {
         return serverUrl;
     }
 
-    String database() {
+    public String database() {
         return database;
     }
 
-    String admin() {
+    public String admin() {
         return admin;
     }
 
-    String requester() {
+    public String requester() {
         return requester;
     }
 
@@ -88,7 +88,7 @@ final class DemoDatabase {
      *
      * @throws SQLException when the server does not answer or refuses (the caller says how to point at one)
      */
-    void prepare() throws SQLException {
+    public void prepare() throws SQLException {
         try (Connection server = connect("postgres"); Statement sql = server.createStatement()) {
             if (!exists(server, "SELECT 1 FROM pg_roles WHERE rolname = ?", admin)) {
                 sql.execute("CREATE ROLE " + admin + " LOGIN CREATEROLE");
@@ -138,7 +138,7 @@ final class DemoDatabase {
      * {@code card_number} partly masked and every other column ({@code name}, {@code ssn}) hidden, unless the reader
      * holds a grant on it.
      */
-    List<String> targetArguments() {
+    public List<String> targetArguments() {
         String target = "--lapse.grant.targets.postgres.";
         return List.of(
                 target + "url=" + serverUrl,

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Judges a chaos run from what the topics and the audit files hold, and prints one table. The rows that must hold:
@@ -29,6 +30,21 @@ public final class ChaosReport {
     static final long BEFORE_KILL_MS = 1_000;
     /** Clients reconnect to a restarted broker within this; grants due until then count as due while it was down. */
     static final long BROKER_SETTLE_MS = 5_000;
+    /** The grant-issuer's name among the outages. */
+    public static final String GRANT_ISSUER = "grant-issuer";
+    /**
+     * How long a grant role may outlive its grant's end, once the outages are taken off. Steady state it is the
+     * expiry lag (a few 10 ms ticks), the grant-issuer's poll and one withdrawal transaction (tens of ms, serialised
+     * per table by Lapse's advisory lock, so a backlog after an outage drains one at a time), and the watcher's poll
+     * interval (at most 200 ms, plus its gaps on a busy machine): well under a second. 5 s leaves room for a backlog
+     * of a few dozen withdrawals after an outage and for a 2-core machine running eight JVMs, and is still far below
+     * any outage, so a withdrawal that waited for anything but the parts being back shows.
+     */
+    static final long OVERSTAY_BOUND_MS = 5_000;
+    static final String LEFT_ROW = "grant roles left in PostgreSQL after the quiet period";
+    static final String OVERSTAY_ROW = "grant roles outliving their grant: overstay − outage";
+    static final String RAW_OVERSTAY_ROW = "  the same, no outage taken off (for information)";
+    static final String TRAIL_ROW = "grants provisioning nothing / withdrawals withdrawing nothing";
 
     private final List<Row> rows;
 
@@ -46,6 +62,19 @@ public final class ChaosReport {
      */
     public static ChaosReport of(Collection<Submission> submissions, Map<String, Lifecycle> lifecycles,
             LoadTally load, List<Outage> outages, AuditTally audit, long tickMs) {
+        return of(submissions, lifecycles, load, outages, audit, tickMs, TargetWatch.skipped("no target watched"),
+                Map.of());
+    }
+
+    /**
+     * The table with the PostgreSQL target's rows.
+     *
+     * @param watch  what the watcher saw of the grant roles, or why there was no target
+     * @param trails what the grant-issuer announced it provisioned and withdrew, by request id
+     */
+    public static ChaosReport of(Collection<Submission> submissions, Map<String, Lifecycle> lifecycles,
+            LoadTally load, List<Outage> outages, AuditTally audit, long tickMs, TargetWatch watch,
+            Map<String, GrantTrail> trails) {
         List<Row> rows = new ArrayList<>();
         List<Submission> accepted = submissions.stream().filter(Submission::accepted).toList();
         long rest = submissions.stream().filter(s -> s.channel() == Channel.REST).count();
@@ -76,6 +105,7 @@ public final class ChaosReport {
         rows.add(must("grants expired more than once", expiredTwice.isEmpty(), count(expiredTwice)));
 
         expiryRows(lifecycles.values(), outages, tickMs, rows);
+        targetRows(lifecycles, trails, watch, outages, rows);
 
         rows.add(must("audit entries missing / doubled / unknown", audit.missing() == 0 && audit.doubled() == 0
                 && audit.unknown() == 0, "%d / %d / %d of %d committed records", audit.missing(), audit.doubled(),
@@ -145,6 +175,116 @@ public final class ChaosReport {
                 proven ? "" : "; no grant fell due while it was down, so nothing was shown"));
         rows.add(info("  of them issued while it was down (read at its restore)", "n=%d, %s",
                 unseenAfterRevokerMs.size(), percentiles(unseenAfterRevokerMs)));
+    }
+
+    private static void targetRows(Map<String, Lifecycle> lifecycles, Map<String, GrantTrail> trails,
+            TargetWatch watch, List<Outage> outages, List<Row> rows) {
+        String skipped = watch.skipped();
+        if (skipped != null) {
+            for (String row : List.of(LEFT_ROW, OVERSTAY_ROW, RAW_OVERSTAY_ROW, TRAIL_ROW)) {
+                rows.add(info(row, "skipped: %s", skipped));
+            }
+            return;
+        }
+        rows.add(must(LEFT_ROW, watch.leftAfterQuiet().isEmpty(), count(watch.leftAfterQuiet().stream()
+                .map(id -> "lapse_g_" + id).sorted().toList())));
+        List<Long> overstayMs = new ArrayList<>();
+        List<Long> rawMs = new ArrayList<>();
+        int neverSeen = 0;
+        @Nullable String worst = null;
+        long worstOverMs = 0;
+        for (GrantTrail trail : trails.values()) {
+            Lifecycle lifecycle = lifecycle(lifecycles, trail.requestId());
+            RoleSighting sighting = watch.sightings().get(trail.grantId());
+            if (sighting == null || lifecycle.grantExpiresAtMs().isEmpty()) {
+                neverSeen++;
+                continue;
+            }
+            long dueMs = lifecycle.grantExpiresAtMs().get(0);
+            Optional<Expiry> revoked = lifecycle.expiries().stream().filter(e -> !e.timeElapsed()).findFirst();
+            long endMs = revoked.map(e -> Math.min(dueMs, e.occurredAtMs())).orElse(dueMs);
+            rawMs.add(sighting.lastSeenMs() - endMs);
+            long overMs = sighting.lastSeenMs() - endOutsideOutages(endMs, outages);
+            overstayMs.add(overMs);
+            if (worst == null || overMs > worstOverMs) {
+                worst = trail.requestId();
+                worstOverMs = overMs;
+            }
+        }
+        long granted = trails.values().stream().map(GrantTrail::grantId).distinct().count();
+        long strays = watch.sightings().keySet().stream()
+                .filter(id -> trails.values().stream().noneMatch(t -> t.grantId().equals(id))).count();
+        long worstMs = overstayMs.stream().mapToLong(Long::longValue).max().orElse(0);
+        rows.add(must(OVERSTAY_ROW, worstMs <= OVERSTAY_BOUND_MS, "n=%d, %s (must be ≤ %d ms%s); never seen %d,"
+                + " roles without an AccessGranted %d; %d polls, longest gap %d ms", overstayMs.size(),
+                percentiles(overstayMs), OVERSTAY_BOUND_MS, worst == null ? "" : "; worst " + worst, neverSeen,
+                strays, watch.polls(), watch.longestGapMs()));
+        rows.add(info(RAW_OVERSTAY_ROW, "n=%d, %s", rawMs.size(), percentiles(rawMs)));
+
+        List<String> provisionedNothing = new ArrayList<>();
+        List<String> withdrewNothing = new ArrayList<>();
+        int explained = 0;
+        for (GrantTrail trail : trails.values()) {
+            if (trail.provisioned().isEmpty()) {
+                provisionedNothing.add(trail.requestId());
+            }
+            Lifecycle lifecycle = lifecycle(lifecycles, trail.requestId());
+            long expiredAtMs = lifecycle.expiries().stream().mapToLong(Expiry::occurredAtMs).min()
+                    .orElse(Long.MIN_VALUE);
+            for (GrantTrail.Withdrawal withdrawal : trail.withdrawals()) {
+                if (!withdrawal.withdrawn().isEmpty()) {
+                    continue;
+                }
+                // The one legitimate empty withdrawal: the grant-issuer dropped the role, was killed before its
+                // transaction announced it, and its successor found nothing left to withdraw.
+                boolean killedMidWithdrawal = outages.stream().anyMatch(o -> o.part().equals(GRANT_ISSUER)
+                        && o.fromMs() >= expiredAtMs && o.fromMs() <= withdrawal.occurredAtMs());
+                if (killedMidWithdrawal) {
+                    explained++;
+                } else {
+                    withdrewNothing.add(trail.requestId());
+                }
+            }
+        }
+        List<String> violations = new ArrayList<>(provisionedNothing);
+        violations.addAll(withdrewNothing);
+        rows.add(must(TRAIL_ROW, violations.isEmpty(), "%d / %d violations of %d grants (%s); empty after a"
+                + " grant-issuer kill mid-withdrawal, allowed: %d", provisionedNothing.size(), withdrewNothing.size(),
+                granted, count(violations.stream().sorted().distinct().toList()), explained));
+    }
+
+    /**
+     * The moment a grant's withdrawal could start at the earliest: its end, moved to the moment a part was back
+     * whenever it falls into that part's outage, until it falls into none: the revoker's (restore metric) and the
+     * grant-issuer's (health UP) from {@link #BEFORE_KILL_MS} before the kill, the broker's until its clients had
+     * reconnected ({@link #BROKER_SETTLE_MS}). The revoker's counts for a grant revoked early too: a revocation it
+     * committed just before its kill can sit behind a transaction the kill left open, which read_committed consumers
+     * such as the grant-issuer do not read past until the restarted revoker fences it.
+     */
+    static long endOutsideOutages(long endMs, List<Outage> outages) {
+        long atMs = endMs;
+        boolean moved = true;
+        while (moved) {
+            moved = false;
+            for (Outage outage : outages) {
+                long fromMs;
+                long backMs;
+                if (outage.part().equals(BROKER)) {
+                    fromMs = outage.fromMs();
+                    backMs = outage.backMs() + BROKER_SETTLE_MS;
+                } else if (outage.part().equals(GRANT_ISSUER) || outage.part().equals(REVOKER)) {
+                    fromMs = outage.fromMs() - BEFORE_KILL_MS;
+                    backMs = outage.backMs();
+                } else {
+                    continue;
+                }
+                if (atMs >= fromMs && atMs < backMs) {
+                    atMs = backMs;
+                    moved = true;
+                }
+            }
+        }
+        return atMs;
     }
 
     private static Optional<Outage> revokerOutage(List<Outage> outages, long dueMs) {

@@ -200,6 +200,103 @@ class ChaosReportTest {
         assertThat(ChaosReport.percentiles(values)).isEqualTo("p50 100 ms, p99 198 ms, max 200 ms");
     }
 
+    // --- the PostgreSQL target
+
+    @Test
+    void of_withoutATarget_saysWhyOnEachTargetRow_andPasses() {
+        ChaosReport report = ChaosReport.of(accepted("r1"), Map.of("r1", withdrawn("r1", 10_000, 10_010)),
+                NO_EXTRAS, List.of(), CLEAN_AUDIT, TICK_MS, TargetWatch.skipped("no PostgreSQL at x"), Map.of());
+
+        assertThat(value(report, ChaosReport.LEFT_ROW)).isEqualTo("skipped: no PostgreSQL at x");
+        assertThat(check(report, ChaosReport.OVERSTAY_ROW)).isEqualTo(Row.Check.INFO);
+        assertThat(report.passed()).isTrue();
+    }
+
+    @Test
+    void of_aRoleGoneSoonAfterItsEnd_passes_andOneLeftOrOutstayingFails() {
+        // given: r1 due at 10 000, its role last seen at 10 150; r2 revoked at 12 000 (due 20 000), seen at 12 100
+        Lifecycle revoked = new Lifecycle("r2", 1, 1, 0, 0, 1, List.of(20_000L),
+                List.of(new Expiry(20_000, 12_000, false)), 1);
+        Map<String, Lifecycle> lifecycles = Map.of("r1", withdrawn("r1", 10_000, 10_010), "r2", revoked);
+        Map<String, GrantTrail> trails = Map.of("r1", trail("r1", "g1", 10_050), "r2", trail("r2", "g2", 12_050));
+        TargetWatch clean = watch(List.of(), new RoleSighting("g1", 8_000, 10_150),
+                new RoleSighting("g2", 9_000, 12_100));
+
+        ChaosReport report = ChaosReport.of(accepted("r1", "r2"), lifecycles, NO_EXTRAS, List.of(), CLEAN_AUDIT,
+                TICK_MS, clean, trails);
+
+        assertThat(report.passed()).as(report.table("")).isTrue();
+        assertThat(value(report, ChaosReport.LEFT_ROW)).isEqualTo("0");
+        assertThat(value(report, ChaosReport.OVERSTAY_ROW)).startsWith("n=2, p50 100 ms, p99 150 ms, max 150 ms");
+
+        // when: g1 is still there after the quiet period, and g2 was seen 6 s after its revocation
+        TargetWatch dirty = watch(List.of("g1"), new RoleSighting("g1", 8_000, 40_000),
+                new RoleSighting("g2", 9_000, 18_000));
+        ChaosReport failed = ChaosReport.of(accepted("r1", "r2"), lifecycles, NO_EXTRAS, List.of(), CLEAN_AUDIT,
+                TICK_MS, dirty, trails);
+
+        assertThat(check(failed, ChaosReport.LEFT_ROW)).isEqualTo(Row.Check.FAIL);
+        assertThat(value(failed, ChaosReport.LEFT_ROW)).isEqualTo("1 (lapse_g_g1)");
+        assertThat(check(failed, ChaosReport.OVERSTAY_ROW)).isEqualTo(Row.Check.FAIL);
+    }
+
+    @Test
+    void of_aGrantDueWhileTheGrantIssuerWasDown_isMeasuredFromItsReturn() {
+        // given: grant-issuer down 9 500 .. 16 000 (health UP); due at 10 000; its role last seen at 16 300
+        Outage grantIssuer = new Outage(ChaosReport.GRANT_ISSUER, 9_500, 16_000, "health UP");
+        Map<String, Lifecycle> lifecycles = Map.of("r1", withdrawn("r1", 10_000, 10_010));
+        TargetWatch watch = watch(List.of(), new RoleSighting("g1", 8_000, 16_300));
+
+        ChaosReport report = ChaosReport.of(accepted("r1"), lifecycles, NO_EXTRAS, List.of(grantIssuer), CLEAN_AUDIT,
+                TICK_MS, watch, Map.of("r1", trail("r1", "g1", 16_350)));
+
+        assertThat(value(report, ChaosReport.OVERSTAY_ROW)).startsWith("n=1, p50 300 ms,");
+        assertThat(value(report, ChaosReport.RAW_OVERSTAY_ROW)).isEqualTo("n=1, p50 6300 ms, p99 6300 ms, max 6300 ms");
+        assertThat(report.passed()).as(report.table("")).isTrue();
+    }
+
+    @Test
+    void endOutsideOutages_followsOneOutageIntoTheNext() {
+        List<Outage> outages = List.of(new Outage(ChaosReport.REVOKER, 10_000, 14_000, "restore metric"),
+                new Outage(ChaosReport.GRANT_ISSUER, 13_500, 20_000, "health UP"),
+                new Outage(ChaosReport.BROKER, 30_000, 31_000, "started"));
+
+        assertThat(ChaosReport.endOutsideOutages(9_500, outages)).isEqualTo(20_000);
+        assertThat(ChaosReport.endOutsideOutages(35_000, outages)).isEqualTo(36_000);
+        assertThat(ChaosReport.endOutsideOutages(8_000, outages)).isEqualTo(8_000);
+    }
+
+    @Test
+    void of_anEmptyProvisioningOrWithdrawal_isAViolation_unlessTheGrantIssuerWasKilledMidWithdrawal() {
+        Map<String, Lifecycle> lifecycles = Map.of("r1", withdrawn("r1", 10_000, 10_010),
+                "r2", withdrawn("r2", 20_000, 20_010), "r3", withdrawn("r3", 30_000, 30_010));
+        Map<String, GrantTrail> trails = Map.of(
+                "r1", new GrantTrail("r1", "g1", List.of(), List.of(new GrantTrail.Withdrawal(10_050, List.of("x")))),
+                "r2", new GrantTrail("r2", "g2", List.of("x"), List.of(new GrantTrail.Withdrawal(20_050, List.of()))),
+                "r3", new GrantTrail("r3", "g3", List.of("x"), List.of(new GrantTrail.Withdrawal(38_000, List.of()))));
+        Outage killedMidWithdrawal = new Outage(ChaosReport.GRANT_ISSUER, 30_020, 37_000, "health UP");
+
+        ChaosReport report = ChaosReport.of(accepted("r1", "r2", "r3"), lifecycles, NO_EXTRAS,
+                List.of(killedMidWithdrawal), CLEAN_AUDIT, TICK_MS, watch(List.of()), trails);
+
+        assertThat(check(report, ChaosReport.TRAIL_ROW)).isEqualTo(Row.Check.FAIL);
+        assertThat(value(report, ChaosReport.TRAIL_ROW)).isEqualTo(
+                "1 / 1 violations of 3 grants (2 (r1, r2)); empty after a grant-issuer kill mid-withdrawal, allowed: 1");
+    }
+
+    private static GrantTrail trail(String requestId, String grantId, long withdrawnAtMs) {
+        return new GrantTrail(requestId, grantId, List.of("CREATE ROLE lapse_g_" + grantId),
+                List.of(new GrantTrail.Withdrawal(withdrawnAtMs, List.of("DROP ROLE lapse_g_" + grantId))));
+    }
+
+    private static TargetWatch watch(List<String> left, RoleSighting... sightings) {
+        Map<String, RoleSighting> seen = new java.util.HashMap<>();
+        for (RoleSighting sighting : sightings) {
+            seen.put(sighting.grantId(), sighting);
+        }
+        return new TargetWatch(null, seen, left, 100, 160);
+    }
+
     private static Lifecycle withdrawn(String requestId, long expiresAtMs, long announcedAtMs) {
         return new Lifecycle(requestId, 1, 1, 0, 0, 1, List.of(expiresAtMs),
                 List.of(new Expiry(expiresAtMs, announcedAtMs, true)), 1);
