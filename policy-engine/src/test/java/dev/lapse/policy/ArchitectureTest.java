@@ -11,4 +11,7 @@ class ArchitectureTest {
 
     @ArchTest
     static final ArchRule decisionIsPure = DomainRules.frameworkFree("dev.lapse.policy.decision");
+
+    @ArchTest
+    static final ArchRule approvalIsPure = DomainRules.frameworkFree("dev.lapse.policy.approval");
 }
