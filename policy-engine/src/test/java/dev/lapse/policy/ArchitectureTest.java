@@ -10,5 +10,5 @@ import dev.lapse.schemas.testing.DomainRules;
 class ArchitectureTest {
 
     @ArchTest
-    static final ArchRule decisionIsPure = DomainRules.frameworkFree("dev.lapse.policy.decision");
+    static final ArchRule decisionIsPure = DomainRules.frameworkFree("dev.lapse.policy.decision", "dev.lapse.policy.rules");
 }

@@ -20,7 +20,7 @@ public final class Condition {
         return expression;
     }
 
-    /** Evaluates against the request's variables ({@code request}, {@code requester}, {@code now}, {@code duration}). */
+    /** Evaluates against the variables {@code request}, {@code requester}, {@code now} and {@code duration}. */
     boolean test(Map<String, ?> variables) throws EvaluationFailure {
         Object result;
         try {

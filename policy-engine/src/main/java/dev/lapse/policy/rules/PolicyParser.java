@@ -56,7 +56,7 @@ final class PolicyParser {
     private static final Set<String> TABLE_KEYS = Set.of("columns");
     private static final Set<String> RULE_KEYS = Set.of("name", "description", "target", "table", "actions",
             "columns", "tags", "excludeTags", "when", "outcome", "reason", "approvals", "maxDuration",
-            "pendingTimeout", "breakGlass");
+            "pendingTimeout");
     private static final Set<String> TIER_KEYS = Set.of("count", "groups");
     private static final Set<String> BUNDLE_KEYS = Set.of("description", "requestableBy", "maxDuration", "scopes");
     private static final Set<String> SCOPE_KEYS = Set.of("target", "table", "actions", "columns");
@@ -209,9 +209,10 @@ final class PolicyParser {
         String outcomeText = text(keys.get("outcome"), "outcome");
         if (outcomeText != null) {
             try {
-                outcome = Outcome.valueOf(outcomeText.toUpperCase(Locale.ROOT));
+                outcome = Outcome.valueOf(outcomeText.toUpperCase(Locale.ROOT).replace('-', '_'));
             } catch (IllegalArgumentException e) {
-                error(keys.get("outcome"), "unknown outcome '" + outcomeText + "': approve, deny or require");
+                error(keys.get("outcome"), "unknown outcome '" + outcomeText
+                        + "': approve, deny, require or break-glass");
             }
         }
         String reason = keys.containsKey("reason") ? text(keys.get("reason"), "reason") : "";
@@ -230,15 +231,11 @@ final class PolicyParser {
         }
         Duration maxDuration = keys.containsKey("maxDuration") ? duration(keys.get("maxDuration")) : null;
         Duration pendingTimeout = keys.containsKey("pendingTimeout") ? duration(keys.get("pendingTimeout")) : null;
-        boolean breakGlass = keys.containsKey("breakGlass") && bool(keys.get("breakGlass"), "breakGlass");
-        if (breakGlass && outcome == Outcome.DENY) {
-            error(keys.get("breakGlass"), "a deny rule cannot allow break-glass: deny always wins");
-        }
         if (errors.size() > errorsBefore || name == null || target == null || table == null || outcome == null) {
             return;
         }
         rules.add(new Rule(name, file, line(node), target, table, actions, columns, tags, excludeTags, condition,
-                outcome, reason == null ? "" : reason, tiers, maxDuration, pendingTimeout, breakGlass));
+                outcome, reason == null ? "" : reason, tiers, maxDuration, pendingTimeout));
     }
 
     private void parseBundle(String name, Node node) {
@@ -409,17 +406,6 @@ final class PolicyParser {
 
     private static long number(@Nullable String digits) {
         return digits == null ? 0 : Long.parseLong(digits);
-    }
-
-    private boolean bool(Node node, String what) {
-        String text = text(node, what);
-        if ("true".equals(text)) {
-            return true;
-        }
-        if (!"false".equals(text)) {
-            error(node, what + " must be true or false, got '" + text + "'");
-        }
-        return false;
     }
 
     /**

@@ -113,6 +113,9 @@ public final class PolicySet {
         Map<String, Object> variables = variables(request, now, bundle);
         List<Rule> applying = new ArrayList<>();
         for (Rule rule : rules) {
+            if (rule.outcome() == Outcome.BREAK_GLASS && !request.breakGlass()) {
+                continue;
+            }
             if (atoms.stream().noneMatch(atom -> matches(rule, request, atom))) {
                 continue;
             }
@@ -136,11 +139,16 @@ public final class PolicySet {
                     .collect(Collectors.joining("; ")), names(denying));
         }
         List<Rule> granting = applying;
+        // A break-glass request bypasses approvals only for what break-glass rules cover.
+        List<Rule> covering = request.breakGlass()
+                ? granting.stream().filter(rule -> rule.outcome() == Outcome.BREAK_GLASS).toList() : granting;
         List<Atom> uncovered = atoms.stream()
-                .filter(atom -> granting.stream().noneMatch(rule -> matches(rule, request, atom))).toList();
+                .filter(atom -> covering.stream().noneMatch(rule -> matches(rule, request, atom))).toList();
         if (!uncovered.isEmpty()) {
-            return new PolicyDecision.Deny("no policy allows " + describe(uncovered) + " on "
-                    + request.resourceKind() + " " + request.resourceName(), List.of(DEFAULT_DENY));
+            String none = request.breakGlass() ? "no break-glass rule allows " : "no policy allows ";
+            return new PolicyDecision.Deny(none + describe(uncovered) + " on " + request.resourceKind() + " "
+                    + request.resourceName()
+                    + (request.breakGlass() ? "; ask without break-glass" : ""), List.of(DEFAULT_DENY));
         }
 
         Rule capping = granting.stream().filter(rule -> rule.maxDuration() != null)
@@ -151,7 +159,11 @@ public final class PolicySet {
                 : ", duration capped at " + duration + " by rule " + Objects.requireNonNull(capping).name();
 
         if (request.breakGlass()) {
-            return breakGlass(request, granting, duration, capped);
+            if (request.reason().isBlank()) {
+                return new PolicyDecision.Deny("break-glass needs a reason", names(covering));
+            }
+            return new PolicyDecision.Approve(duration, true, "break-glass: self-approved, to be reviewed" + capped,
+                    names(granting));
         }
         List<Rule> requiring = granting.stream().filter(rule -> rule.outcome() == Outcome.REQUIRE).toList();
         if (!requiring.isEmpty()) {
@@ -164,30 +176,6 @@ public final class PolicySet {
                     names(granting));
         }
         return new PolicyDecision.Approve(duration, false, "approved by policy" + capped, names(granting));
-    }
-
-    /**
-     * Break-glass bypasses approvals, never a deny: it is allowed when some matching rule allows it and every
-     * matching require rule does, and it needs a reason, for the review that follows.
-     */
-    private static PolicyDecision breakGlass(PolicyRequest request, List<Rule> granting, Duration duration,
-            String capped) {
-        List<Rule> allowing = granting.stream().filter(Rule::breakGlass).toList();
-        List<Rule> blocking = granting.stream()
-                .filter(rule -> rule.outcome() == Outcome.REQUIRE && !rule.breakGlass()).toList();
-        if (allowing.isEmpty()) {
-            return new PolicyDecision.Deny("break-glass is not allowed for this access: no matching rule allows it;"
-                    + " ask without break-glass", names(granting));
-        }
-        if (!blocking.isEmpty()) {
-            return new PolicyDecision.Deny("break-glass is not allowed by " + String.join(", ", names(blocking))
-                    + "; ask without break-glass to get the approvals it requires", names(blocking));
-        }
-        if (request.reason().isBlank()) {
-            return new PolicyDecision.Deny("break-glass needs a reason", names(allowing));
-        }
-        return new PolicyDecision.Approve(duration, true, "break-glass: self-approved, to be reviewed" + capped,
-                names(granting));
     }
 
     /**

@@ -28,8 +28,7 @@ public record Rule(
         String reason,
         List<ApprovalTier> tiers,
         @Nullable Duration maxDuration,
-        @Nullable Duration pendingTimeout,
-        boolean breakGlass) {
+        @Nullable Duration pendingTimeout) {
 
     /** The action that stands for every action. */
     public static final String ANY_ACTION = "*";
