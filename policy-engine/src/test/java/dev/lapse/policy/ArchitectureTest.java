@@ -10,7 +10,8 @@ import dev.lapse.schemas.testing.DomainRules;
 class ArchitectureTest {
 
     @ArchTest
-    static final ArchRule decisionIsPure = DomainRules.frameworkFree("dev.lapse.policy.decision");
+    static final ArchRule decisionAndRulesArePure =
+            DomainRules.frameworkFree("dev.lapse.policy.decision", "dev.lapse.policy.rules");
 
     @ArchTest
     static final ArchRule approvalIsPure = DomainRules.frameworkFree("dev.lapse.policy.approval");
