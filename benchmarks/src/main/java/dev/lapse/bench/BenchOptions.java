@@ -12,11 +12,12 @@ import java.util.List;
  * @param latencyWindow how long each latency run offers load
  * @param baseline the baseline pipeline's run
  * @param lapse the Lapse runs, per channel
+ * @param postgres the runs with grants provisioned in PostgreSQL
  * @param revoker the revoker's heap, restore and expiry-lag measurements
  * @param wheel the timing wheel's micro-benchmarks
  */
 public record BenchOptions(String mode, double matchRate, Duration latencyWindow, Baseline baseline, Lapse lapse,
-        Revoker revoker, Wheel wheel) {
+        Postgres postgres, Revoker revoker, Wheel wheel) {
 
     /**
      * How the baseline pipeline is warmed up and measured.
@@ -52,6 +53,26 @@ public record BenchOptions(String mode, double matchRate, Duration latencyWindow
     public record Lapse(double lowRate, int firstProbe, double probeSeconds, int maxProbe, int maxProbes,
             Duration probeCap, double firstFraction, double stepDown, Duration verifyWindow, Duration searchBudget,
             double boundSeconds, long minBound, Duration drainCap, int restInFlight, Duration requestedDuration) {
+    }
+
+    /**
+     * How grants provisioned in PostgreSQL are measured.
+     *
+     * @param sessions requesters, each with one open session that reads a granted column, each getting its grants
+     *     one after the other
+     * @param grantsEach grants per requester
+     * @param shortest the shortest grant ({@code expiresAt} is what is measured from; 1 s is Lapse's minimum) ...
+     * @param longest ... and the longest, durations spread evenly between them
+     * @param pollEvery how often a session reads, from shortly before {@code expiresAt} until the read fails
+     * @param compareRequests requests submitted with grant-issuer granting them as events only, and as many again
+     *     with it provisioning them in PostgreSQL
+     * @param compareRate the rate both are offered at, requests/s
+     * @param warmupRequests requests offered at that rate before the first comparison, not reported: the section run
+     *     alone finds the services cold
+     * @param cap how long to wait for anything of the section (a grant, an expiry, a withdrawal) before giving up
+     */
+    public record Postgres(int sessions, int grantsEach, Duration shortest, Duration longest, Duration pollEvery,
+            int compareRequests, double compareRate, int warmupRequests, Duration cap) {
     }
 
     /**
@@ -97,6 +118,8 @@ public record BenchOptions(String mode, double matchRate, Duration latencyWindow
                 // A first burst of 1,000 and up to five: a small burst drains at a rate its fixed latency hides.
                 new Lapse(100, 1_000, 5, 50_000, 5, Duration.ofSeconds(20), 0.9, 0.8, Duration.ofSeconds(30),
                         Duration.ofSeconds(75), 2, 50, Duration.ofSeconds(20), 1_024, Duration.ofHours(1)),
+                new Postgres(10, 10, Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofMillis(2), 200, 20, 40,
+                        Duration.ofSeconds(30)),
                 new Revoker(List.of(1_000_000, 10_000_000), "3g", 5_000, 1_000_000, Duration.ofSeconds(30),
                         Duration.ofMinutes(1), Duration.ofSeconds(60)),
                 new Wheel(List.of(10_000, 1_000_000, 10_000_000), 1, "6g", 1, 3, Duration.ofMillis(300), 1));
@@ -108,6 +131,8 @@ public record BenchOptions(String mode, double matchRate, Duration latencyWindow
                 new Baseline(300, 200, Duration.ofMillis(500), 1_000, Duration.ofSeconds(30)),
                 new Lapse(10, 10, 1, 40, 2, Duration.ofSeconds(15), 0.5, 0.7, Duration.ofSeconds(2),
                         Duration.ofSeconds(8), 2, 20, Duration.ofSeconds(15), 16, Duration.ofHours(1)),
+                new Postgres(5, 1, Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofMillis(2), 20, 10, 10,
+                        Duration.ofSeconds(30)),
                 new Revoker(List.of(10_000, 100_000), "512m", 500, 10_000, Duration.ofSeconds(15),
                         Duration.ofSeconds(2), Duration.ofSeconds(30)),
                 new Wheel(List.of(10_000), 0, "512m", 0, 1, Duration.ofMillis(20), 10));

@@ -2,6 +2,7 @@ package dev.lapse.bench;
 
 import dev.lapse.bench.baseline.BaselineSection;
 import dev.lapse.bench.lapse.LapseSection;
+import dev.lapse.bench.postgres.PostgresSection;
 import dev.lapse.bench.report.Measurement;
 import dev.lapse.bench.report.Row;
 import dev.lapse.bench.report.Table;
@@ -18,9 +19,12 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,23 +50,43 @@ public final class BenchmarkRun {
     }
 
     /**
-     * The sections of a run, in order. The baseline runs first, then each Lapse channel, then the ratios, which read
-     * the rows before them. The revoker comes after them because it stops Lapse's services to measure a revoker of
-     * its own alone; the wheel's micro-benchmarks, which need no service, come last.
+     * The sections of a run, in order, by the key {@code --sections} names them with. The baseline runs first, then
+     * each Lapse channel, then the ratios, which read the rows before them, then PostgreSQL (which provisions grants
+     * of its own in a database of its own). The revoker comes after them because it stops Lapse's services to
+     * measure a revoker of its own alone; the wheel's micro-benchmarks, which need no service, come last.
      */
-    static List<Section> sections(BenchOptions options) {
-        return List.of(
-                new BaselineSection(options),
-                new LapseSection(LapseSection.Channel.INGRESS, options),
-                new LapseSection(LapseSection.Channel.REST, options),
-                new RatioSection(options),
-                new RevokerSection(options),
-                new WheelSection(options));
+    static Map<String, Section> sections(BenchOptions options) {
+        Map<String, Section> sections = new LinkedHashMap<>();
+        sections.put("baseline", new BaselineSection(options));
+        sections.put("ingress", new LapseSection(LapseSection.Channel.INGRESS, options));
+        sections.put("rest", new LapseSection(LapseSection.Channel.REST, options));
+        sections.put("ratio", new RatioSection(options));
+        sections.put("postgres", new PostgresSection(options));
+        sections.put("revoker", new RevokerSection(options));
+        sections.put("wheel", new WheelSection(options));
+        return sections;
     }
 
     /** Makes a run with the standard sections. */
     public static Report run(BenchOptions options, Path registryHome) {
-        return run(options, registryHome, sections(options));
+        return run(options, registryHome, List.copyOf(sections(options).values()));
+    }
+
+    /**
+     * Makes a run with the standard sections named in {@code keys}, in the standard order (the ratios read the
+     * baseline's and the channels' rows, so alone they say what they miss).
+     *
+     * @throws IllegalArgumentException naming a key that is no section's
+     */
+    public static Report run(BenchOptions options, Path registryHome, Set<String> keys) {
+        Map<String, Section> all = sections(options);
+        Set<String> unknown = new TreeSet<>(keys);
+        unknown.removeAll(all.keySet());
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException("no section named " + unknown + "; the sections are " + all.keySet());
+        }
+        return run(options, registryHome, all.entrySet().stream().filter(section -> keys.contains(section.getKey()))
+                .map(Map.Entry::getValue).toList());
     }
 
     static Report run(BenchOptions options, Path registryHome, List<Section> sections) {
@@ -85,7 +109,8 @@ public final class BenchmarkRun {
         try {
             log.info("Broker, registry and services up in {} s", (System.nanoTime() - startNanos) / 1_000_000_000);
             Stand stand = new Stand(lapse.bootstrapServers(), lapse.registryUrl(),
-                    lapse.url(RequestServiceApplication.NAME), dataDir, lapse::stopServices);
+                    lapse.url(RequestServiceApplication.NAME), dataDir, lapse::stopServices,
+                    (service, more) -> lapse.restartService(service, more.toArray(String[]::new)));
             for (Section section : sections) {
                 long sectionStart = System.nanoTime();
                 log.info("Section {} ...", section.name());

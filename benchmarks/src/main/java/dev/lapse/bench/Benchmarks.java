@@ -4,14 +4,16 @@ import dev.lapse.embedded.SchemaRegistryProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
- * The benchmark command: {@code --mode=full|smoke} (full by default) and {@code --out=<file>} (where the table is
- * also written). Prints the table on standard output; exits 0 when every row holds a number, 1 when one does not,
+ * The benchmark command: {@code --mode=full|smoke} (full by default), {@code --out=<file>} (where the table is
+ * also written) and {@code --sections=<key>,...} (only those sections, for example {@code postgres}; empty: all). Prints the table on standard output; exits 0 when every row holds a number, 1 when one does not,
  * 2 when the run could not be made.
  */
 public final class Benchmarks {
@@ -23,13 +25,15 @@ public final class Benchmarks {
         Map<String, String> values = new HashMap<>();
         for (String arg : args) {
             if (!arg.startsWith("--") || !arg.contains("=")) {
-                System.err.println("benchmarks: arguments are --mode=full|smoke and --out=<file>, got '" + arg + "'");
+                System.err.println("benchmarks: arguments are --mode=full|smoke, --out=<file> and --sections=<key>,..."
+                        + ", got '" + arg + "'");
                 System.exit(2);
             }
             values.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
         }
-        if (!Set.of("mode", "out").containsAll(values.keySet())) {
-            System.err.println("benchmarks: unknown argument(s) " + values.keySet() + "; known: --mode, --out");
+        if (!Set.of("mode", "out", "sections").containsAll(values.keySet())) {
+            System.err.println("benchmarks: unknown argument(s) " + values.keySet()
+                    + "; known: --mode, --out, --sections");
             System.exit(2);
         }
         BenchOptions options;
@@ -40,6 +44,13 @@ public final class Benchmarks {
             System.exit(2);
             return;
         }
+        Set<String> sections = Arrays.stream(values.getOrDefault("sections", "").split(","))
+                .map(String::trim).filter(key -> !key.isEmpty()).collect(Collectors.toSet());
+        Set<String> known = BenchmarkRun.sections(options).keySet();
+        if (!known.containsAll(sections)) {
+            System.err.println("benchmarks: --sections names " + sections + "; the sections are " + known);
+            System.exit(2);
+        }
         Optional<Path> home = SchemaRegistryProcess.homeFromEnvironment();
         if (home.isEmpty()) {
             System.err.println("benchmarks: the Apicurio registry distribution was not found; run ./mvnw -B -ntp"
@@ -49,7 +60,8 @@ public final class Benchmarks {
         }
         BenchmarkRun.Report report;
         try {
-            report = BenchmarkRun.run(options, home.get());
+            report = sections.isEmpty() ? BenchmarkRun.run(options, home.get())
+                    : BenchmarkRun.run(options, home.get(), sections);
         } catch (RuntimeException e) {
             e.printStackTrace();
             System.err.println("benchmarks: the run could not be made: " + e.getMessage());

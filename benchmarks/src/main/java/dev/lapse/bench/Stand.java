@@ -1,6 +1,7 @@
 package dev.lapse.bench;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * What a run's sections measure on: the one broker and registry of the run, and Lapse's services on them.
@@ -11,7 +12,17 @@ import java.nio.file.Path;
  * @param dataDir the run's data directory (broker, registry, audit); a section may keep scratch files under it
  * @param servicesStop stops Lapse's five services and leaves the broker and the registry running, for a section that
  *     measures one service of its own on them; every section after it then finds no service running
+ * @param serviceRestart restarts one of the five services with more arguments, for a section that needs it
+ *     configured otherwise for a while; such a section restarts it again without them before it returns
  */
 public record Stand(String bootstrapServers, String registryUrl, String requestServiceUrl, Path dataDir,
-        Runnable servicesStop) {
+        Runnable servicesStop, ServiceRestart serviceRestart) {
+
+    /** Stops one service by name (for example {@code grant-issuer}) and starts it again with more arguments. */
+    @FunctionalInterface
+    public interface ServiceRestart {
+
+        /** @param moreArgs Spring arguments added to those the run starts the service with; empty: as at first */
+        void restart(String service, List<String> moreArgs);
+    }
 }

@@ -76,10 +76,27 @@ public final class LapseStandalone implements AutoCloseable {
     private final SchemaRegistryProcess registry;
     private final KafkaBroker broker;
     private final Map<String, ConfigurableApplicationContext> services = new LinkedHashMap<>();
+    private final Options options;
+    private final List<String> extraArgs;
 
-    private LapseStandalone(SchemaRegistryProcess registry, KafkaBroker broker) {
+    private LapseStandalone(SchemaRegistryProcess registry, KafkaBroker broker, Options options,
+            List<String> extraArgs) {
         this.registry = registry;
         this.broker = broker;
+        this.options = options;
+        this.extraArgs = List.copyOf(extraArgs);
+    }
+
+    private static final Map<String, Supplier<SpringApplicationBuilder>> BUILDERS = builders();
+
+    private static Map<String, Supplier<SpringApplicationBuilder>> builders() {
+        Map<String, Supplier<SpringApplicationBuilder>> builders = new LinkedHashMap<>();
+        builders.put(RequestServiceApplication.NAME, RequestServiceApplication::builder);
+        builders.put(PolicyEngineApplication.NAME, PolicyEngineApplication::builder);
+        builders.put(GrantIssuerApplication.NAME, GrantIssuerApplication::builder);
+        builders.put(RevokerApplication.NAME, RevokerApplication::builder);
+        builders.put(AuditSinkApplication.NAME, AuditSinkApplication::builder);
+        return Collections.unmodifiableMap(builders);
     }
 
     /**
@@ -104,30 +121,41 @@ public final class LapseStandalone implements AutoCloseable {
             }
             throw e;
         }
-        LapseStandalone lapse = new LapseStandalone(registry, broker);
+        LapseStandalone lapse = new LapseStandalone(registry, broker, options, List.of(extraArgs));
         try {
-            Map<String, Supplier<SpringApplicationBuilder>> builders = new LinkedHashMap<>();
-            builders.put(RequestServiceApplication.NAME, RequestServiceApplication::builder);
-            builders.put(PolicyEngineApplication.NAME, PolicyEngineApplication::builder);
-            builders.put(GrantIssuerApplication.NAME, GrantIssuerApplication::builder);
-            builders.put(RevokerApplication.NAME, RevokerApplication::builder);
-            builders.put(AuditSinkApplication.NAME, AuditSinkApplication::builder);
-            builders.forEach((name, builder) -> {
-                List<String> args = new ArrayList<>(List.of(
-                        "--spring.kafka.bootstrap-servers=" + broker.bootstrapServers(),
-                        "--spring.kafka.properties.schema.registry.url=" + registry.confluentApiUrl(),
-                        "--server.port=" + options.servicePorts().getOrDefault(name, 0),
-                        "--lapse.audit.directory=" + options.dataDir().resolve("audit").toAbsolutePath(),
-                        // One JVM, five applications: one banner (ours) and start-up lines that name the service.
-                        "--spring.main.banner-mode=off", "--spring.main.log-startup-info=false"));
-                Collections.addAll(args, extraArgs);
-                lapse.services.put(name, builder.get().run(args.toArray(String[]::new)));
-            });
+            BUILDERS.keySet().forEach(name -> lapse.services.put(name, lapse.run(name)));
         } catch (RuntimeException e) {
             lapse.close();
             throw e;
         }
         return lapse;
+    }
+
+    private ConfigurableApplicationContext run(String name, String... more) {
+        List<String> args = new ArrayList<>(List.of(
+                "--spring.kafka.bootstrap-servers=" + broker.bootstrapServers(),
+                "--spring.kafka.properties.schema.registry.url=" + registry.confluentApiUrl(),
+                "--server.port=" + options.servicePorts().getOrDefault(name, 0),
+                "--lapse.audit.directory=" + options.dataDir().resolve("audit").toAbsolutePath(),
+                // One JVM, five applications: one banner (ours) and start-up lines that name the service.
+                "--spring.main.banner-mode=off", "--spring.main.log-startup-info=false"));
+        args.addAll(extraArgs);
+        Collections.addAll(args, more);
+        return BUILDERS.get(name).get().run(args.toArray(String[]::new));
+    }
+
+    /**
+     * Stops one running service and starts it again with the arguments it was started with plus {@code more}
+     * (later arguments win), keeping its place in the stop order: for a benchmark that needs one service configured
+     * otherwise for a while, for example grant-issuer with a database target.
+     */
+    public void restartService(String name, String... more) {
+        ConfigurableApplicationContext running = services.get(name);
+        if (running == null) {
+            throw new IllegalArgumentException("no running service named " + name);
+        }
+        running.close();
+        services.put(name, run(name, more));
     }
 
     public String bootstrapServers() {

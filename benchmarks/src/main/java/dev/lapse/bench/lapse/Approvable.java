@@ -7,8 +7,11 @@ import java.util.List;
  * The request every benchmark submission makes: {@code SELECT} on two named columns of one table, which the
  * policy engine's built-in rule approves on its own, for {@code duration} (at most an hour). Grants of an hour do
  * not fall due during a run, so no expiry or withdrawal competes with the requests being measured.
+ *
+ * @param requester the requester's id; its part before '@' is its database role where a target provisions grants
+ * @param table {@code database.schema.table}
  */
-record Approvable(Duration duration) {
+public record Approvable(Duration duration, String requester, String table) {
 
     static final String REQUESTER = "bench@example.com";
     static final List<String> GROUPS = List.of("support");
@@ -19,14 +22,19 @@ record Approvable(Duration duration) {
     static final String REASON = "benchmark: just-in-time approval under load";
     static final String SOURCE = "benchmarks";
 
+    /** The request of the Lapse sections: bench@example.com on crm.public.customers (no target provisions it). */
+    public Approvable(Duration duration) {
+        this(duration, REQUESTER, TABLE);
+    }
+
     /** The REST body of a submission with this request id. */
-    String json(String requestId) {
+    public String json(String requestId) {
         return """
                 {"requestId": "%s",
                  "requester": {"id": "%s", "groups": [%s]},
                  "resource": {"kind": "%s", "name": "%s"},
                  "scope": {"actions": ["%s"], "columns": [%s]},
-                 "reason": "%s", "duration": "%s"}""".formatted(requestId, REQUESTER, quoted(GROUPS), KIND, TABLE,
+                 "reason": "%s", "duration": "%s"}""".formatted(requestId, requester, quoted(GROUPS), KIND, table,
                 ACTION, quoted(COLUMNS), REASON, duration);
     }
 

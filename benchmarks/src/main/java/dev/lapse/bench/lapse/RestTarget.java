@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * answered once the gate has judged the submission, up to {@code lapse.request.verdict-timeout}). Anything but 202
  * Accepted is a failure.
  */
-final class RestTarget implements Target {
+public final class RestTarget implements Target {
 
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
 
@@ -28,7 +28,7 @@ final class RestTarget implements Target {
     private final Semaphore inFlight;
     private final int permits;
 
-    RestTarget(String requestServiceUrl, Completions completions, Approvable request, int inFlight) {
+    public RestTarget(String requestServiceUrl, Completions completions, Approvable request, int inFlight) {
         this.submit = URI.create(requestServiceUrl + "/v1/requests");
         this.completions = completions;
         this.request = request;

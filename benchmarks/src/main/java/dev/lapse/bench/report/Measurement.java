@@ -10,9 +10,9 @@ public sealed interface Measurement {
     /** The value as the table shows it. */
     String text();
 
-    /** Whether the row holds a number (a {@link Missing} does not). */
+    /** Whether the row holds a number (a {@link Missing} or a {@link Skipped} does not). */
     default boolean measured() {
-        return !(this instanceof Missing);
+        return !(this instanceof Missing) && !(this instanceof Skipped);
     }
 
     /** Something done per second, for example {@code records/s}. */
@@ -100,10 +100,24 @@ public sealed interface Measurement {
     }
 
     /**
+     * No figure, on purpose: what the row needs is not on this machine (a PostgreSQL server), and the run was not
+     * told to require it. Unlike {@link Missing}, it does not make the run fail.
+     */
+    record Skipped(String why) implements Measurement {
+        @Override
+        public String text() {
+            return "skipped";
+        }
+    }
+
+    /**
      * A number as the table writes it: three significant digits below 100, whole numbers with thousands separators
-     * above, so {@code 0.412}, {@code 66.6} and {@code 52,340} line up for a reader.
+     * above, so {@code 0.412}, {@code 66.6} and {@code 52,340} line up for a reader; a difference may be negative.
      */
     static String number(double value) {
+        if (value < 0) {
+            return "-" + number(-value);
+        }
         if (value >= 100 || value == 0) {
             return String.format(Locale.ROOT, "%,.0f", value);
         }

@@ -27,17 +27,21 @@ public final class Table {
         return List.copyOf(rows);
     }
 
-    /** The rows that hold no number. */
+    /** The rows that should hold a number and do not (a {@link Measurement.Skipped} row is not one of them). */
     public List<Row> unmeasured() {
-        return rows.stream().filter(row -> !row.value().measured()).toList();
+        return rows.stream().filter(row -> row.value() instanceof Measurement.Missing).toList();
     }
 
-    /** The table in Markdown, with the reason of every missing value in its note. */
+    /** The table in Markdown, with the reason of every missing or skipped value in its note. */
     public String markdown() {
         StringBuilder out = new StringBuilder("| section | figure | value | note |\n|---|---|---|---|\n");
         for (Row row : rows) {
-            String note = row.value() instanceof Measurement.Missing missing
-                    ? join(missing.why(), row.note()) : row.note();
+            String note = row.note();
+            if (row.value() instanceof Measurement.Missing missing) {
+                note = join(missing.why(), row.note());
+            } else if (row.value() instanceof Measurement.Skipped skipped) {
+                note = join(skipped.why(), row.note());
+            }
             out.append("| ").append(cell(row.section())).append(" | ").append(cell(row.figure())).append(" | ")
                     .append(cell(row.value().text())).append(" | ").append(cell(note)).append(" |\n");
         }

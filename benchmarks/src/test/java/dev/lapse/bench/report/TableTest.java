@@ -34,6 +34,18 @@ class TableTest {
     }
 
     @Test
+    void aSkippedRow_saysWhyInItsNote_andIsNotUnmeasured() {
+        Table table = new Table();
+        table.add(List.of(new Row("p.read", "PostgreSQL", "expiry → denied",
+                new Measurement.Skipped("skipped: no PostgreSQL at jdbc:postgresql://127.0.0.1:5432"), "")));
+
+        assertThat(table.markdown()).endsWith(
+                "| PostgreSQL | expiry → denied | skipped | skipped: no PostgreSQL at jdbc:postgresql://127.0.0.1:5432 |\n");
+        assertThat(table.rows().get(0).value().measured()).isFalse();
+        assertThat(table.unmeasured()).isEmpty();
+    }
+
+    @Test
     void add_refusesAnIdTwice() {
         Table table = new Table();
         table.add(List.of(new Row("a", "s", "f", new Measurement.Ratio(1), "")));
@@ -50,6 +62,8 @@ class TableTest {
         assertThat(Measurement.number(412.34)).isEqualTo("412");
         assertThat(Measurement.number(41_234.5)).isEqualTo("41,235");
         assertThat(Measurement.number(0)).isEqualTo("0");
+        assertThat(Measurement.number(-3_304.6)).isEqualTo("-3,305");
+        assertThat(Measurement.number(-4.1234)).isEqualTo("-4.12");
     }
 
     @Test
