@@ -34,8 +34,9 @@ import org.jspecify.annotations.Nullable;
  * The PostgreSQL {@link Target}: a grant is a NOLOGIN role {@code lapse_g_<id>}, member of one shared
  * {@link PrivilegeRole} per approved action (which holds the privilege on the columns; the grant role holds none, so a
  * table's ACL stays small however many grants are live), with per-action row policies on a table with row-level
- * security, granted to the requester's role and described by a JSON comment on the role. Each provisioning and withdrawal is one transaction on the table's database, serialised
- * per table by an advisory lock (so a masked view is always redefined from the grants that are committed).
+ * security, granted to the requester's role and described by a JSON comment on the role. Each provisioning and
+ * withdrawal is one transaction on the table's database, serialised per table by an advisory lock (so a masked view
+ * is always redefined from the grants that are committed).
  */
 public final class PostgresTarget implements Target {
 
