@@ -97,7 +97,8 @@ public record GrantComment(String requestId, String requester, String database, 
         json.append(']');
     }
 
-    private static String string(String value) {
+    /** A JSON string literal of the value (also used by {@link PrivilegeRole#comment()}). */
+    static String string(String value) {
         StringBuilder s = new StringBuilder("\"");
         for (char c : value.toCharArray()) {
             switch (c) {

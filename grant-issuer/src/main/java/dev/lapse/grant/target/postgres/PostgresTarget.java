@@ -31,15 +31,19 @@ import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The PostgreSQL {@link Target}: a grant is a NOLOGIN role {@code lapse_g_<id>} with exactly the approved privileges
- * (and per-action row policies on a table with row-level security), granted to the requester's role and described by
- * a JSON comment on the role. Each provisioning and withdrawal is one transaction on the table's database, serialised
- * per table by an advisory lock (so a masked view is always redefined from the grants that are committed).
+ * The PostgreSQL {@link Target}: a grant is a NOLOGIN role {@code lapse_g_<id>}, member of one shared
+ * {@link PrivilegeRole} per approved action (which holds the privilege on the columns; the grant role holds none, so a
+ * table's ACL stays small however many grants are live), with per-action row policies on a table with row-level
+ * security, granted to the requester's role and described by a JSON comment on the role. Each provisioning and
+ * withdrawal is one transaction on the table's database, serialised per table by an advisory lock (so a masked view
+ * is always redefined from the grants that are committed).
  */
 public final class PostgresTarget implements Target {
 
     private static final System.Logger LOG = System.getLogger(PostgresTarget.class.getName());
     private static final String ROLE_PREFIX = "lapse_g_";
+    /** SQLSTATE class 54, "program limit exceeded" (a row too big, too many columns, stack depth, ...). */
+    private static final String PROGRAM_LIMIT_CLASS = "54";
 
     private final String name;
     private final PostgresTargetSettings settings;
@@ -241,8 +245,18 @@ public final class PostgresTarget implements Target {
         }
         RowFilter rows = filter;
         try {
-            return pools.inTransaction(table.database().name(), "provision grant " + grant.grantId(),
-                    c -> provision(c, grant, table, role, requester, actions, columns, rows));
+            return pools.inTransaction(table.database().name(), "provision grant " + grant.grantId(), c -> {
+                try {
+                    return provision(c, grant, table, role, requester, actions, columns, rows);
+                } catch (SQLException e) {
+                    if (e.getSQLState() != null && e.getSQLState().startsWith(PROGRAM_LIMIT_CLASS)) {
+                        // no retry can get past a limit of the server: waiting would only block the partition
+                        throw new Refusal("PostgreSQL refused the grant on " + table + " at one of its program limits"
+                                + " (SQLSTATE " + e.getSQLState() + "): " + firstLine(e.getMessage()));
+                    }
+                    throw e;
+                }
+            });
         } catch (Refusal refusal) {
             LOG.log(System.Logger.Level.INFO, "PostgreSQL target {0} refused grant {1}: {2}", name, grant.grantId(),
                     refusal.getMessage());
@@ -324,14 +338,22 @@ public final class PostgresTarget implements Target {
                 }
             }
         }
+        Set<SqlIdentifier> existingPrivilegeRoles = new LinkedHashSet<>();
+        for (TableAction action : actions) {
+            SqlIdentifier shared = new PrivilegeRole(table, action, columns).role();
+            if (exists(c, "SELECT 1 FROM pg_roles WHERE rolname = ?", shared.name())) {
+                existingPrivilegeRoles.add(shared);
+            }
+        }
+        List<SqlIdentifier> heldPrivilegeRoles = roleOid == null ? List.of() : privilegeRolesOf(c, role);
         Plan plan0 = new Plan(role, table, requester, actions, columns, filter, rowSecurity, schemaUsage,
-                roleOid != null, otherMembers, "");
+                roleOid != null, otherMembers, existingPrivilegeRoles, heldPrivilegeRoles, "");
         GrantComment comment = new GrantComment(grant.requestId(), requester.name(), table.database().name(),
                 table.schema().name(), table.table().name(), grant.grantedAt(), grant.expiresAt(),
                 actions.stream().sorted().map(Enum::name).toList(), columns.stream().map(SqlIdentifier::name).toList(),
                 plan0.policies().stream().map(SqlIdentifier::name).toList(), filter == null ? null : grant.rowFilter());
         Plan plan = new Plan(role, table, requester, actions, columns, filter, rowSecurity, schemaUsage,
-                roleOid != null, otherMembers, comment.toJson());
+                roleOid != null, otherMembers, existingPrivilegeRoles, heldPrivilegeRoles, comment.toJson());
         List<String> done = new ArrayList<>();
         for (SqlStatement statement : GrantStatements.provision(plan)) {
             try {
@@ -647,7 +669,20 @@ public final class PostgresTarget implements Target {
                 schemas.add(SqlIdentifier.of(rs.getString(1)));
             }
         }
-        return new Holdings(tables, policies, schemas);
+        return new Holdings(tables, policies, schemas, privilegeRolesOf(c, role));
+    }
+
+    /** The shared privilege roles a grant role is a direct member of. */
+    private static List<SqlIdentifier> privilegeRolesOf(Connection c, SqlIdentifier role) throws SQLException {
+        List<SqlIdentifier> held = new ArrayList<>();
+        try (ResultSet rs = query(c, "SELECT p.rolname FROM pg_auth_members am JOIN pg_roles p ON p.oid = am.roleid"
+                + " JOIN pg_roles g ON g.oid = am.member WHERE g.rolname = ? AND p.rolname LIKE 'lapse\\_p\\_%'"
+                + " ORDER BY 1", role.name())) {
+            while (rs.next()) {
+                held.add(SqlIdentifier.of(rs.getString(1)));
+            }
+        }
+        return held;
     }
 
     private static List<SqlIdentifier> members(Connection c, SqlIdentifier role) throws SQLException {

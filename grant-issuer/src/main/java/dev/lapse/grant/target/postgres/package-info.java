@@ -1,9 +1,14 @@
 /**
- * The PostgreSQL target: a grant becomes a NOLOGIN role {@code lapse_g_<id>} holding exactly the approved column
- * privileges (and per-action row policies on a table with row-level security), granted to the requester's role, and
- * described by a JSON comment on the role so withdrawal and reconciliation need nothing but the database. The pure
- * parts (quoting, parsing, statement text) have no JDBC; {@link dev.lapse.grant.target.postgres.PostgresTarget} runs
- * them.
+ * The PostgreSQL target: a grant becomes a NOLOGIN role {@code lapse_g_<id>} (with per-action row policies on a table
+ * with row-level security), granted to the requester's role, and described by a JSON comment on the role so withdrawal
+ * and reconciliation need nothing but the database. The grant role holds no table privilege itself: it is a member of
+ * one shared {@link dev.lapse.grant.target.postgres.PrivilegeRole} {@code lapse_p_<hash>} per action, which holds that
+ * action on the approved columns. PostgreSQL keeps every grantee of a table or column in one catalog row that cannot
+ * outgrow a page (a few hundred to a few thousand grantees, depending on how the ACL compresses; past it: SQLSTATE
+ * 54000), so per-grant privileges capped the live grants of a table; memberships are rows of their own. Requesters
+ * read through two levels of membership (roles inherit by default; {@code has_column_privilege} follows it). A program
+ * limit hit while provisioning is a refusal, not an outage. The pure parts (quoting, parsing, statement text) have no
+ * JDBC; {@link dev.lapse.grant.target.postgres.PostgresTarget} runs them.
  *
  * <p>On a table with row-level security PostgreSQL ORs all permissive policies of one command that apply to a role,
  * whatever columns each came with: a requester holding {@code SELECT (email)} on the EU rows and {@code SELECT (name)}

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Assumptions;
  * rows, an admin role as a Lapse target needs it ({@code LOGIN CREATEROLE}, owner of the table and of the schema
  * {@code lapse_masked}, member of {@code pg_signal_backend} and {@code pg_read_all_stats}, not a superuser) and login
  * roles for requesters. Every name is unique, so tests may run in parallel JVMs; {@link #close()} drops it all,
- * including the grant roles made for the grant ids it handed out.
+ * including the grant roles made for the grant ids it handed out and the privilege roles of its tables.
  *
  * <p>{@link #create()} skips the test (a JUnit assumption, with the reason printed) when no server answers, unless the
  * environment variable {@code LAPSE_REQUIRE_POSTGRES} is set: then it fails.
@@ -176,6 +176,10 @@ public final class PostgresFixture implements AutoCloseable {
         for (String grantId : grantIds) {
             cleanup.add("DROP ROLE IF EXISTS " + q("lapse_g_" + grantId));
         }
+        // the shared privilege roles of the fixture's tables (their comments name the database)
+        cleanup.add("DO $$DECLARE r text; BEGIN FOR r IN SELECT rolname FROM pg_roles WHERE rolname LIKE 'lapse\\_p\\_%'"
+                + " AND shobj_description(oid, 'pg_authid') LIKE " + literal("%\"database\":\"" + database + "\"%")
+                + " LOOP EXECUTE format('DROP ROLE %I', r); END LOOP; END$$");
         for (String requester : requesters) {
             cleanup.add("DROP ROLE IF EXISTS " + q(requester));
         }

@@ -83,6 +83,24 @@ class PostgresTargetIT {
                 .hasMessageContaining("permission denied");
     }
 
+    /** The shared privilege role of an action on columns of the fixture's customers table. */
+    private String shared(TableAction action, String... columns) {
+        return new PrivilegeRole(TableName.parse(db.customers()), action,
+                java.util.Arrays.stream(columns).map(SqlIdentifier::of).toList()).role().name();
+    }
+
+    /**
+     * The roles other than the owner in the ACLs of the customers table and its columns, which live in catalog rows
+     * that cannot outgrow a page.
+     */
+    private String aclGrantees() {
+        return db.queryAsSuperuser("SELECT string_agg(DISTINCT x.grantee::regrole::text, ',') FROM ("
+                + " SELECT c.relacl AS acl, c.relowner FROM pg_class c WHERE c.oid = 'public.customers'::regclass"
+                + " UNION ALL SELECT a.attacl, c.relowner FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
+                + "   WHERE a.attrelid = 'public.customers'::regclass) acls, aclexplode(acls.acl) x"
+                + " WHERE x.grantee <> acls.relowner");
+    }
+
     private static Provisioned provisioned(Provisioning result) {
         assertThat(result).isInstanceOf(Provisioned.class);
         return (Provisioned) result;
@@ -96,10 +114,19 @@ class PostgresTargetIT {
 
             Provisioned result = provisioned(target.provision(grant(id, alice, List.of("SELECT"), List.of("id", "email"),
                     null)));
+            String shared = shared(TableAction.SELECT, "email", "id");
             assertThat(result.done()).contains(
                     "CREATE ROLE lapse_g_" + id + " NOLOGIN",
-                    "GRANT SELECT (id, email) ON " + db.customers() + " TO lapse_g_" + id,
+                    "GRANT SELECT (id, email) ON " + db.customers() + " TO " + shared + " (shared)",
+                    "GRANT " + shared + " TO lapse_g_" + id,
                     "GRANT lapse_g_" + id + " TO " + alice);
+            // the grant role holds no privilege on the table itself: only its membership of the shared role
+            assertThat(db.queryAsSuperuser("SELECT count(*) FROM pg_attribute a, aclexplode(a.attacl) x"
+                    + " WHERE a.attrelid = 'public.customers'::regclass AND x.grantee = 'lapse_g_" + id + "'::regrole"))
+                    .isEqualTo("0");
+            assertThat(db.queryAsSuperuser("SELECT shobj_description('" + shared + "'::regrole, 'pg_authid')"))
+                    .isEqualTo("{\"lapse\":\"privilege\",\"database\":\"" + db.database() + "\",\"table\":\""
+                            + db.customers() + "\",\"action\":\"SELECT\",\"columns\":[\"email\",\"id\"]}");
 
             assertThat(rows(session, "SELECT id, email FROM public.customers ORDER BY id")).containsExactly(
                     List.of("1", "ann@example.com"), List.of("2", "bob@example.com"), List.of("3", "cem@example.com"));
@@ -109,10 +136,13 @@ class PostgresTargetIT {
             assertThat(target.present()).containsExactly(new PresentGrant(id, "req-" + id, GRANTED, EXPIRES));
 
             List<String> withdrawn = target.withdraw(id, alice + "@example.com");
-            assertThat(withdrawn).contains("REVOKE ALL ON " + db.customers() + " FROM lapse_g_" + id,
+            assertThat(withdrawn).contains("REVOKE " + shared + " FROM lapse_g_" + id,
                     "REVOKE lapse_g_" + id + " FROM " + alice, "DROP ROLE lapse_g_" + id);
             denied(session, "SELECT id, email FROM public.customers");
             assertThat(target.present()).isEmpty();
+            // the privilege role stays, with no member it grants nothing
+            assertThat(db.queryAsSuperuser("SELECT count(*) FROM pg_auth_members WHERE roleid = '" + shared
+                    + "'::regrole")).isEqualTo("0");
         }
     }
 
@@ -337,8 +367,8 @@ class PostgresTargetIT {
         String id = db.newGrantId();
         Provisioned result = provisioned(target.provision(grant(id, alice, List.of("SELECT", "DELETE"), List.of("id"),
                 "region = 'EU'")));
-        assertThat(result.done()).contains("GRANT DELETE ON " + db.customers() + " TO lapse_g_" + id
-                        + " (table-level: whole rows, limited by its row policy)")
+        assertThat(result.done()).contains("GRANT DELETE ON " + db.customers() + " TO " + shared(TableAction.DELETE)
+                        + " (shared) (table-level: whole rows, limited by the grant's row policy)")
                 .anyMatch(line -> line.startsWith("CREATE POLICY lapse_g_" + id + "_delete ON " + db.customers()
                         + " FOR DELETE TO lapse_g_" + id + " USING ((\"region\" = 'EU'))"));
         try (Connection session = db.connectAs(alice); Statement s = session.createStatement()) {
@@ -373,25 +403,118 @@ class PostgresTargetIT {
                 + " WHERE a.attrelid = 'public.customers'::regclass AND a.attnum > 0)"
                 + " || ' ' || (SELECT string_agg(policyname, ',') FROM pg_policies WHERE tablename = 'customers')"
                 + " || ' ' || (SELECT string_agg(m.rolname, ',') FROM pg_auth_members am JOIN pg_roles m"
-                + " ON m.oid = am.member WHERE am.roleid = 'lapse_g_" + id + "'::regrole)";
+                + " ON m.oid = am.member WHERE am.roleid = 'lapse_g_" + id + "'::regrole)"
+                + " || ' ' || (SELECT string_agg(p.rolname, ',') FROM pg_auth_members am JOIN pg_roles p"
+                + " ON p.oid = am.roleid WHERE am.member = 'lapse_g_" + id + "'::regrole)";
         provisioned(target.provision(spec));
         String once = db.queryAsSuperuser(state);
         assertThat(once).isEqualTo("id:true,name:false,email:true,ssn:false,card_number:false,region:false lapse_g_"
-                + id + "_select " + alice);
+                + id + "_select " + alice + " " + shared(TableAction.SELECT, "id", "email"));
         provisioned(target.provision(spec));
         assertThat(db.queryAsSuperuser(state)).isEqualTo(once);
 
         // partly removed by hand: provisioning again puts exactly the grant back
+        // (another grant makes the privilege role of SELECT (ssn), which the grant role is then put in by hand)
+        String other = db.newGrantId();
+        provisioned(target.provision(grant(other, db.newRequester(), List.of("SELECT"), List.of("ssn"),
+                "region = 'EU'")));
+        String sharedIdEmail = shared(TableAction.SELECT, "id", "email");
         db.asSuperuser("REVOKE lapse_g_" + id + " FROM " + alice,
-                "REVOKE SELECT (email) ON public.customers FROM lapse_g_" + id,
-                "GRANT SELECT (ssn) ON public.customers TO lapse_g_" + id);
+                "REVOKE " + sharedIdEmail + " FROM lapse_g_" + id,
+                "GRANT " + shared(TableAction.SELECT, "ssn") + " TO lapse_g_" + id,
+                "GRANT SELECT (name) ON public.customers TO lapse_g_" + id,
+                "GRANT SELECT (card_number) ON public.customers TO " + sharedIdEmail);
         provisioned(target.provision(spec));
+        target.withdraw(other, "x@example.com");
         assertThat(db.queryAsSuperuser(state)).isEqualTo(once);
 
         assertThat(target.withdraw(id, alice + "@example.com")).isNotEmpty();
         assertThat(target.withdraw(id, alice + "@example.com")).isEmpty();
         assertThat(target.withdraw(db.newGrantId(), alice + "@example.com")).isEmpty();
         assertThat(db.queryAsSuperuser("SELECT count(*) FROM pg_policies WHERE tablename = 'customers'")).isEqualTo("0");
+    }
+
+    @Test
+    void aGrantRoleOfTheOldSchemeHoldingPrivilegesItselfIsStillWithdrawn() throws SQLException {
+        String id = db.newGrantId();
+        String comment = new GrantComment("req-" + id, alice, db.database(), "public", "customers", GRANTED, EXPIRES,
+                List.of("SELECT"), List.of("id", "email"), List.of(), null).toJson();
+        db.asSuperuser("CREATE ROLE lapse_g_" + id + " NOLOGIN",
+                "GRANT SELECT (id, email) ON public.customers TO lapse_g_" + id,
+                "GRANT lapse_g_" + id + " TO " + alice,
+                "COMMENT ON ROLE lapse_g_" + id + " IS " + SqlLiteral.quote(comment));
+        try (Connection session = db.connectAs(alice)) {
+            assertThat(rows(session, "SELECT email FROM public.customers WHERE id = 1"))
+                    .containsExactly(List.of("ann@example.com"));
+            assertThat(target.withdraw(id, alice + "@example.com")).contains(
+                    "REVOKE ALL ON " + db.customers() + " FROM lapse_g_" + id,
+                    "REVOKE lapse_g_" + id + " FROM " + alice, "DROP ROLE lapse_g_" + id);
+            denied(session, "SELECT email FROM public.customers");
+        }
+        assertThat(db.queryAsSuperuser("SELECT count(*) FROM pg_roles WHERE rolname = 'lapse_g_" + id + "'"))
+                .isEqualTo("0");
+    }
+
+    @Test
+    void aProgramLimitOfTheServerIsARefusalNotAnEndlessRetry() {
+        // fill the email column's ACL (one pg_attribute row, which cannot outgrow a page) as the old scheme did,
+        // up to the grant that no longer fits
+        String filler = db.database() + "_acl_";
+        db.asSuperuser("DO $$BEGIN FOR i IN 1..20000 LOOP EXECUTE format('CREATE ROLE %I NOLOGIN', '" + filler
+                + "' || i); BEGIN EXECUTE format('GRANT SELECT (email) ON public.customers TO %I', '" + filler
+                + "' || i); EXCEPTION WHEN program_limit_exceeded THEN RETURN; END; END LOOP; END$$");
+        try {
+            assertThat(Integer.parseInt(db.queryAsSuperuser("SELECT count(*) FROM pg_roles WHERE rolname LIKE '"
+                    + filler + "%'"))).isLessThan(20000);
+            String id = db.newGrantId();
+            Provisioning result = target.provision(grant(id, alice, List.of("SELECT"), List.of("email"), null));
+            assertThat(result).isInstanceOf(Refused.class);
+            assertThat(((Refused) result).reason()).contains("program limits", "SQLSTATE 54000", "row is too big");
+            assertThat(db.queryAsSuperuser("SELECT count(*) FROM pg_roles WHERE rolname = 'lapse_g_" + id + "'"))
+                    .isEqualTo("0");
+        } finally {
+            // the table goes with the test (its privileges with it), then the filler roles can go
+            db.asSuperuser("DROP TABLE public.customers CASCADE");
+            db.asSuperuserInCluster("DO $$DECLARE r text; BEGIN FOR r IN SELECT rolname FROM pg_roles WHERE rolname"
+                    + " LIKE '" + filler + "%' LOOP EXECUTE format('DROP ROLE %I', r); END LOOP; END$$");
+        }
+    }
+
+    @Test
+    void fifteenHundredGrantsOnOneTableAllHoldAndAllGo() throws SQLException {
+        List<String> requesters = List.of(alice, db.newRequester(), db.newRequester());
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 1500; i++) {
+            String id = db.newGrantId();
+            ids.add(id);
+            provisioned(target.provision(grant(id, requesters.get(i % requesters.size()), List.of("SELECT"),
+                    i % 2 == 0 ? List.of("id", "email") : List.of("email", "id"), null)));
+        }
+        String shared = shared(TableAction.SELECT, "id", "email");
+        assertThat(db.queryAsSuperuser("SELECT count(*) FROM pg_auth_members WHERE roleid = '" + shared
+                + "'::regrole")).isEqualTo("1500");
+        // one shared role in the ACLs (on its two columns), however many grants are live
+        assertThat(aclGrantees()).isEqualTo(shared);
+        for (String requester : requesters) {
+            try (Connection session = db.connectAs(requester)) {
+                assertThat(rows(session, "SELECT count(email) FROM public.customers")).containsExactly(List.of("3"));
+                denied(session, "SELECT ssn FROM public.customers");
+            }
+        }
+        for (int i = 0; i < ids.size(); i++) {
+            assertThat(target.withdraw(ids.get(i), requesters.get(i % requesters.size()) + "@example.com"))
+                    .contains("DROP ROLE lapse_g_" + ids.get(i));
+        }
+        assertThat(target.present()).isEmpty();
+        assertThat(db.queryAsSuperuser("SELECT count(*) FROM pg_roles WHERE rolname LIKE 'lapse\\_g\\_%'"
+                + " AND shobj_description(oid, 'pg_authid') LIKE '%" + db.database() + "%'")).isEqualTo("0");
+        assertThat(db.queryAsSuperuser("SELECT count(*) FROM pg_auth_members WHERE roleid = '" + shared
+                + "'::regrole")).isEqualTo("0");
+        for (String requester : requesters) {
+            try (Connection session = db.connectAs(requester)) {
+                denied(session, "SELECT email FROM public.customers");
+            }
+        }
     }
 
     @Test
