@@ -26,20 +26,25 @@ class GrantKafkaConfiguration {
         return SeenRequests.of(Topics.ISSUED_GRANTS_STATE, Topics.ACCESS_APPROVED, kafka.buildConsumerProperties());
     }
 
+    @Bean
+    ExpiryFence expiryFence(Clock clock) {
+        return new ExpiryFence(clock);
+    }
+
     @Bean(destroyMethod = "close")
-    Withdrawals withdrawals(Targets targets, GrantIssuerProperties properties) {
-        return new Withdrawals(targets, properties.withdrawalConcurrency());
+    Withdrawals withdrawals(Targets targets, GrantIssuerProperties properties, ExpiryFence fence) {
+        return new Withdrawals(targets, properties.withdrawalConcurrency(), fence);
     }
 
     @Bean
     TargetReconciler targetReconciler(Targets targets, KafkaProperties kafka, EventDecoder decoder, Clock clock,
-            GrantIssuerProperties properties, MeterRegistry meters) {
+            GrantIssuerProperties properties, MeterRegistry meters, ExpiryFence fence) {
         Map<String, Object> reader = new HashMap<>(kafka.buildConsumerProperties());
         reader.remove(ConsumerConfig.GROUP_ID_CONFIG);
         reader.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         ProvisionedGrants provisioned = new ProvisionedGrants(
                 () -> new KafkaConsumer<>(reader, new StringDeserializer(), new ByteArrayDeserializer()), decoder);
-        return new TargetReconciler(targets, provisioned, clock, properties.reconcileGrace(), meters);
+        return new TargetReconciler(targets, provisioned, clock, properties.reconcileGrace(), meters, fence);
     }
 
     @Bean(destroyMethod = "close")

@@ -74,9 +74,11 @@ class GrantListener implements ConsumerSeekAware {
     private final BatchTransactions batches;
     private final Targets targets;
     private final Withdrawals withdrawals;
+    private final ExpiryFence fence;
 
     GrantListener(KafkaTemplate<String, Object> kafka, SeenRequests issuedGrants, Clock clock, EventDecoder decoder,
-            BatchTransactions batches, Targets targets, Withdrawals withdrawals) {
+            BatchTransactions batches, Targets targets, Withdrawals withdrawals, ExpiryFence fence) {
+        this.fence = fence;
         this.batches = batches;
         this.kafka = kafka;
         this.issued = issuedGrants;
@@ -89,11 +91,13 @@ class GrantListener implements ConsumerSeekAware {
     @Override
     public void onPartitionsAssigned(Map<TopicPartition, Long> assignments, ConsumerSeekCallback callback) {
         issued.assigned(assignments.keySet());
+        fence.assigned(assignments.keySet());
     }
 
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
         issued.revoked(partitions);
+        fence.revoked(partitions);
     }
 
     @KafkaListener(id = APPROVALS, topics = "lapse.access.approved",

@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * {@value #OVERDUE} (grants past their time whose objects still exist in the target).
  *
  * <p>Runs at start and then every interval, on its own thread; every step is the target's own idempotent
- * provision or withdrawal, so it may run beside the listeners and on several instances at once.
+ * provision or withdrawal, so it may run beside the listeners and on several instances at once. It acts only on the
+ * grants whose expiries this instance consumes, and never restores a grant whose withdrawal is under way
+ * ({@link ExpiryFence}).
  */
 final class TargetReconciler {
 
@@ -44,9 +46,11 @@ final class TargetReconciler {
     private final Duration grace;
     private final MeterRegistry meters;
     private final Map<String, AtomicInteger> overdue = new ConcurrentHashMap<>();
+    private final ExpiryFence fence;
 
     TargetReconciler(Targets targets, ProvisionedGrants provisioned, Clock clock, Duration grace,
-            MeterRegistry meters) {
+            MeterRegistry meters, ExpiryFence fence) {
+        this.fence = fence;
         this.targets = targets;
         this.provisioned = provisioned;
         this.clock = clock;
@@ -100,6 +104,10 @@ final class TargetReconciler {
         Reconciliation plan = Reconciliation.plan(present, mine, now, grace);
         overdue.get(target.name()).set(plan.overdue().size());
         for (PresentGrant stray : plan.drop()) {
+            if (!fence.mayReconcile(stray.requestId())) {
+                continue;
+            }
+            fence.withdrawing(stray.grantId());
             List<String> done = target.withdraw(stray.grantId(), requesterOf(stray, held));
             meters.counter(DROPPED, "target", target.name()).increment();
             log.warn("Reconciliation dropped grant {} (request {}, expires {}) from target {}: no running grant "
@@ -107,7 +115,13 @@ final class TargetReconciler {
                     target.name(), done);
         }
         for (GrantSpec missing : plan.restore()) {
-            Provisioning outcome = target.provision(missing);
+            if (!fence.mayReconcile(missing.requestId())) {
+                continue;
+            }
+            Provisioning outcome = fence.restoreUnlessWithdrawn(missing.grantId(), () -> target.provision(missing));
+            if (outcome == null) {
+                continue; // its withdrawal is under way: the state read before it is out of date
+            }
             Counter restored = meters.counter(RESTORED, "target", target.name());
             restored.increment();
             log.warn("Reconciliation restored grant {} (request {}, until {}) in target {}: its objects were "

@@ -20,8 +20,10 @@ final class Withdrawals implements AutoCloseable {
 
     private final Targets targets;
     private final ExecutorService workers;
+    private final ExpiryFence fence;
 
-    Withdrawals(Targets targets, int concurrency) {
+    Withdrawals(Targets targets, int concurrency, ExpiryFence fence) {
+        this.fence = fence;
         if (concurrency < 1) {
             throw new IllegalArgumentException("withdrawal concurrency must be at least 1, got " + concurrency);
         }
@@ -44,6 +46,10 @@ final class Withdrawals implements AutoCloseable {
 
     /** Withdraws one expired grant on the calling thread. */
     List<String> withdraw(AccessExpired expired) {
+        if (targets.isEmpty()) {
+            return List.of();
+        }
+        fence.withdrawing(expired.getGrantId());
         List<String> done = new ArrayList<>();
         for (Target target : targets.all()) {
             done.addAll(target.withdraw(expired.getGrantId(), expired.getRequesterId()));
