@@ -44,6 +44,15 @@ public record RowFilter(List<Condition> conditions) {
 
     /** {@code column op literal}. */
     public record Comparison(SqlIdentifier column, String operator, Literal value) implements Condition {
+        private static final java.util.Set<String> OPERATORS = java.util.Set.of("=", "<>", "!=", "<", "<=", ">", ">=");
+
+        public Comparison {
+            // The operator is the one part rendered as written: only the grammar's few may ever reach SQL.
+            if (!OPERATORS.contains(operator)) {
+                throw new IllegalArgumentException("not a row filter operator: " + operator);
+            }
+        }
+
         @Override
         public String render() {
             return column.quoted() + ' ' + operator + ' ' + value.render();
