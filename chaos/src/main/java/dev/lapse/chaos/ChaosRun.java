@@ -11,6 +11,7 @@ import dev.lapse.embedded.SchemaRegistryProcess;
 import dev.lapse.grant.GrantIssuerApplication;
 import dev.lapse.request.RequestServiceApplication;
 import dev.lapse.revoker.RevokerApplication;
+import dev.lapse.schemas.Topics;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -50,6 +51,8 @@ public final class ChaosRun {
     private static final Logger log = LoggerFactory.getLogger(ChaosRun.class);
     /** The revoker's Prometheus gauge of when it had restored its active grants after a start, epoch ms. */
     static final String RESTORE_METRIC = "lapse_revoker_restore_completed_epoch_ms";
+    /** grant-issuer's gauge of the expiry partitions it consumes. */
+    static final String EXPIRY_PARTITIONS_METRIC = "lapse_grant_expiry_partitions";
     private static final Duration BACK_TIMEOUT = Duration.ofMinutes(3);
     private static final Duration QUIET = Duration.ofSeconds(3);
     /** Grants are being issued when one was read this recently. */
@@ -207,6 +210,11 @@ public final class ChaosRun {
         long restartedAtMs = System.currentTimeMillis();
         service.start();
         long healthyAtMs = service.awaitHealthy(BACK_TIMEOUT);
+        if (service.name().equals(GrantIssuerApplication.NAME)) {
+            Outage outage = grantIssuerBack(service, killedAtMs, healthyAtMs);
+            log.info("grant-issuer back {} ms after its kill ({})", outage.downMs(), outage.backBy());
+            return outage;
+        }
         if (!service.name().equals(RevokerApplication.NAME)) {
             log.info("{} back {} ms after its kill", service.name(), healthyAtMs - killedAtMs);
             return new Outage(service.name(), killedAtMs, healthyAtMs, "health UP");
@@ -235,6 +243,25 @@ public final class ChaosRun {
         }
         return new Outage(RevokerApplication.NAME, killedAtMs, healthyAtMs,
                 seen ? "health UP; restore metric never after the restart" : "health UP; no restore metric");
+    }
+
+    /**
+     * When the restarted grant-issuer consumed every expiry partition again: health UP comes first, but a member
+     * killed with SIGKILL holds its partitions until its session times out (10 s), and until then no withdrawal runs.
+     */
+    private static Outage grantIssuerBack(ServiceProcess grantIssuer, long killedAtMs, long healthyAtMs) {
+        Instant deadline = Instant.now().plusSeconds(60);
+        while (Instant.now().isBefore(deadline)) {
+            OptionalDouble partitions = metric(grantIssuer.get("/actuator/prometheus").orElse(""),
+                    EXPIRY_PARTITIONS_METRIC);
+            if (partitions.isPresent() && partitions.getAsDouble() >= Topics.PARTITIONS) {
+                return new Outage(GrantIssuerApplication.NAME, killedAtMs, System.currentTimeMillis(),
+                        "expiry partitions assigned");
+            }
+            ServiceProcess.pause(Duration.ofMillis(50));
+        }
+        return new Outage(GrantIssuerApplication.NAME, killedAtMs, healthyAtMs,
+                "health UP; its expiry partitions were not all assigned within 60 s");
     }
 
     /** The largest value of a metric in a Prometheus text exposition, over all its label sets. */

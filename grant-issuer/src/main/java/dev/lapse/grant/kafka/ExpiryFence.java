@@ -55,6 +55,11 @@ final class ExpiryFence {
         }
     }
 
+    /** How many partitions of the expiry topic this instance consumes now (a gauge: 0 while it waits to join). */
+    synchronized int ownedPartitionCount() {
+        return ownedPartitions.size();
+    }
+
     /** A withdrawal of this grant is about to change the target. */
     synchronized void withdrawing(String grantId) {
         Instant now = clock.instant();

@@ -5,6 +5,7 @@ import dev.lapse.grant.target.Targets;
 import dev.lapse.schemas.Topics;
 import dev.lapse.schemas.kafka.EventDecoder;
 import dev.lapse.schemas.kafka.SeenRequests;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.HashMap;
@@ -26,9 +27,17 @@ class GrantKafkaConfiguration {
         return SeenRequests.of(Topics.ISSUED_GRANTS_STATE, Topics.ACCESS_APPROVED, kafka.buildConsumerProperties());
     }
 
+    /** Gauge: how many partitions of {@code lapse.access.expired} this instance consumes; 0 means none are withdrawn here. */
+    static final String EXPIRY_PARTITIONS = "lapse.grant.expiry.partitions";
+
     @Bean
-    ExpiryFence expiryFence(Clock clock) {
-        return new ExpiryFence(clock);
+    ExpiryFence expiryFence(Clock clock, MeterRegistry meters) {
+        ExpiryFence fence = new ExpiryFence(clock);
+        Gauge.builder(EXPIRY_PARTITIONS, fence, ExpiryFence::ownedPartitionCount)
+                .description("partitions of lapse.access.expired this instance consumes (after a crash, 0 until "
+                        + "the restarted instance has rejoined its group)")
+                .register(meters);
+        return fence;
     }
 
     @Bean(destroyMethod = "close")
