@@ -214,6 +214,10 @@ final class ChaosDatabase implements AutoCloseable {
                     sql.execute("DROP ROLE IF EXISTS " + role);
                 }
             }
+            // Lapse's shared privilege roles of the dropped tables: their comments name the database.
+            sql.execute("DO $$DECLARE r text; BEGIN FOR r IN SELECT rolname FROM pg_roles WHERE rolname LIKE 'lapse\\_p\\_%'"
+                    + " AND shobj_description(oid, 'pg_authid') LIKE '%\"database\":\"" + database + "\"%'"
+                    + " LOOP EXECUTE format('DROP ROLE %I', r); END LOOP; END$$");
             for (String role : roles) {
                 sql.execute("DROP ROLE IF EXISTS " + role);
             }

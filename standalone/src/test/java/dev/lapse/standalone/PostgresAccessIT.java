@@ -206,6 +206,10 @@ class PostgresAccessIT {
         try (Connection server = DriverManager.getConnection(SERVER + "/postgres", "postgres", "");
              Statement sql = server.createStatement()) {
             sql.execute("DROP DATABASE IF EXISTS " + demo.database() + " WITH (FORCE)");
+            // Lapse's shared privilege roles of the dropped tables: their comments name the database.
+            sql.execute("DO $$DECLARE r text; BEGIN FOR r IN SELECT rolname FROM pg_roles WHERE rolname LIKE 'lapse\\_p\\_%'"
+                    + " AND shobj_description(oid, 'pg_authid') LIKE '%\"database\":\"" + demo.database() + "\"%'"
+                    + " LOOP EXECUTE format('DROP ROLE %I', r); END LOOP; END$$");
             for (String role : List.of(demo.requester(), demo.admin())) {
                 sql.execute("DROP ROLE IF EXISTS " + role.toLowerCase(Locale.ROOT));
             }

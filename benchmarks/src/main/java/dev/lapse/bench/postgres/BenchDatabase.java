@@ -169,6 +169,10 @@ final class BenchDatabase {
             statements.add("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
             // Their privileges lived in the database just dropped: nothing else depends on them.
             left.forEach(role -> statements.add("DROP ROLE IF EXISTS " + role));
+            // Lapse's shared privilege roles of the dropped tables: their comments name the database.
+            statements.add("DO $$DECLARE r text; BEGIN FOR r IN SELECT rolname FROM pg_roles WHERE rolname LIKE 'lapse\\_p\\_%'"
+                    + " AND shobj_description(oid, 'pg_authid') LIKE '%\"database\":\"" + database + "\"%'"
+                    + " LOOP EXECUTE format('DROP ROLE %I', r); END LOOP; END$$");
             requesters.forEach(role -> statements.add("DROP ROLE IF EXISTS " + role));
             statements.add("DROP ROLE IF EXISTS " + admin);
             for (String statement : statements) {
