@@ -67,7 +67,7 @@ class RecordEntriesTest {
         // Avro's JSON encoding under the writer's schema: the timestamp as the long written, the union wrapped
         assertThat(entry.payloadJson()).isEqualTo("{\"breakGlass\":false,"
                 + "\"causedBy\":{\"id\":\"alice@example.com\",\"kind\":\"USER\"},"
-                + "\"eventId\":\"7f1c6a52-2c39-4d43-9b5e-0a4c1f6d8e21\",\"extendsGrantId\":null,"
+                + "\"eventId\":\"7f1c6a52-2c39-4d43-9b5e-0a4c1f6d8e21\",\"extendsRequestId\":null,"
                 + "\"occurredAt\":1795424400000,"
                 + "\"reason\":\"Ticket INC-1234: customer cannot log in\",\"requestId\":\"r1\","
                 + "\"requestedDurationMs\":30000,\"requester\":{\"groups\":[\"support\"],\"id\":\"alice@example.com\"},"
