@@ -59,7 +59,7 @@ public final class Topics {
     public static final Topic<String, AccessGranted> ACCESS_GRANTED =
             topic("lapse.access.granted", AccessGranted.class, Writer.GRANT_ISSUER);
 
-    /** Requests to end a grant early. */
+    /** Requests to end a grant early: people via request-service, and grant-issuer for a grant an extension ends. */
     public static final Topic<String, RevocationRequested> REVOCATION_REQUESTED =
             topic("lapse.revocation.requested", RevocationRequested.class, Writer.REQUEST_SERVICE);
 

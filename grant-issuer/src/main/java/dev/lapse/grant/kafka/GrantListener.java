@@ -7,6 +7,7 @@ import dev.lapse.event.AccessGranted;
 import dev.lapse.event.AccessWithdrawn;
 import dev.lapse.event.Actor;
 import dev.lapse.event.ActorKind;
+import dev.lapse.event.RevocationRequested;
 import dev.lapse.grant.GrantIssuerApplication;
 import dev.lapse.grant.issue.Grant;
 import dev.lapse.grant.issue.GrantId;
@@ -15,6 +16,7 @@ import dev.lapse.grant.target.Provisioning;
 import dev.lapse.grant.target.Target;
 import dev.lapse.grant.target.Targets;
 import dev.lapse.schemas.EventIds;
+import dev.lapse.schemas.GrantIds;
 import dev.lapse.schemas.Topics;
 import dev.lapse.schemas.kafka.BatchTransactions;
 import dev.lapse.schemas.kafka.EventDecoder;
@@ -145,8 +147,29 @@ class GrantListener implements ConsumerSeekAware {
         if (target.isPresent()) {
             kafka.send(Topics.PROVISIONED_GRANTS_STATE.name(), requestId, granted);
         }
+        if (approved.getExtendsRequestId() != null) {
+            supersede(approved.getExtendsRequestId(), requestId, granted);
+        }
         kafka.send(issued.remember(requestId, record, approved.getEventId(), grant.grantedAt()));
         log.debug("Grant {} for request {} issued until {}", grant.grantId(), requestId, grant.expiresAt());
+    }
+
+    /**
+     * An extension's grant is in place, so the grant it extends ends now, in the same transaction: never before
+     * (the old grant is untouched while the extension waits or if it is refused), never twice (a replayed approval
+     * stops above). The revocation is keyed by the old request, so whichever revoker owns it ends it.
+     */
+    private void supersede(String oldRequestId, String requestId, AccessGranted granted) {
+        kafka.send(Topics.REVOCATION_REQUESTED.name(), oldRequestId, RevocationRequested.newBuilder()
+                .setEventId(EventIds.once("superseded", requestId))
+                .setRequestId(oldRequestId)
+                .setGrantId(GrantIds.of(oldRequestId))
+                .setOccurredAt(granted.getGrantedAt())
+                .setCausedBy(SELF)
+                .setReason("superseded by grant " + granted.getGrantId() + " of extension request " + requestId)
+                .build());
+        log.info("Grant {} of request {} extends request {}: its grant {} ends now", granted.getGrantId(),
+                requestId, oldRequestId, GrantIds.of(oldRequestId));
     }
 
     private void deny(AccessApproved approved, String target, String reason, ConsumerRecord<String, byte[]> record) {

@@ -19,8 +19,10 @@ import dev.lapse.request.timeline.Stage;
 import dev.lapse.request.timeline.TimelineEvent;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /** Translates between Avro events and request-service's domain records. */
@@ -34,7 +36,8 @@ final class AvroMapping {
         return new Submission(event.getRequestId(), event.getRequester().getId(), event.getRequester().getGroups(),
                 event.getResource().getKind(), event.getResource().getName(), event.getScope().getActions(),
                 event.getScope().getColumns(), event.getScope().getRowFilter(), event.getReason(), event.getTicket(),
-                Duration.ofMillis(event.getRequestedDurationMs()), event.getSourceSystem());
+                Duration.ofMillis(event.getRequestedDurationMs()), event.getSourceSystem(), event.getBreakGlass(),
+                event.getExtendsRequestId());
     }
 
     /** The validated request, with actions in upper case: the one spelling downstream services see. */
@@ -52,6 +55,8 @@ final class AvroMapping {
                 .setTicket(submission.ticket())
                 .setRequestedDurationMs(submission.duration().toMillis())
                 .setSourceSystem(submission.sourceSystem())
+                .setBreakGlass(submission.breakGlass())
+                .setExtendsRequestId(submission.extendsRequestId())
                 .build();
     }
 
@@ -71,20 +76,26 @@ final class AvroMapping {
                             + e.getResource().getName() + " for " + Duration.ofMillis(e.getRequestedDurationMs()),
                     new TimelineEvent.RequestSummary(e.getRequester().getId(),
                             e.getResource().getKind() + ":" + e.getResource().getName(), scope(e.getScope()),
-                            e.getReason(), e.getRequestedDurationMs(), e.getSourceSystem()), null, null));
+                            e.getReason(), e.getRequestedDurationMs(), e.getSourceSystem(), access(e)),
+                    null, null));
         }
         if (value instanceof AccessRejected e) {
             return Optional.of(event(e.getRequestId(), e.getEventId(), Stage.REJECTED, e.getOccurredAt(),
                     e.getCausedBy(), e.getReason(), null, null, null));
         }
         if (value instanceof ApprovalPending e) {
-            return Optional.of(event(e.getRequestId(), e.getEventId(), Stage.PENDING_APPROVAL, e.getOccurredAt(),
-                    e.getCausedBy(), e.getRequiredApprovals() + " approval(s) needed from " + e.getApproverGroups(),
-                    null, null, null));
+            TimelineEvent.ApprovalNeeded needed = approvalNeeded(e);
+            return Optional.of(new TimelineEvent(e.getRequestId(), e.getEventId(), Stage.PENDING_APPROVAL,
+                    e.getOccurredAt(), actor(e.getCausedBy()), "approval needed from " + needed.tiers().stream()
+                            .map(tier -> tier.required() + " of " + tier.groups())
+                            .collect(Collectors.joining(" and ")) + " by " + e.getDecideBy(),
+                    null, null, null, needed, null));
         }
         if (value instanceof ApprovalVoteCast e) {
-            return Optional.of(event(e.getRequestId(), e.getEventId(), Stage.VOTED, e.getOccurredAt(),
-                    e.getCausedBy(), e.getVoter() + " voted " + e.getVote(), null, null, null));
+            return Optional.of(new TimelineEvent(e.getRequestId(), e.getEventId(), Stage.VOTED, e.getOccurredAt(),
+                    actor(e.getCausedBy()), e.getVoter() + " voted " + e.getVote()
+                            + (e.getComment() == null ? "" : ": " + e.getComment()), null, null, null, null,
+                    new TimelineEvent.CastVote(e.getVoter(), e.getVote().name(), e.getOccurredAt())));
         }
         if (value instanceof AccessApproved e) {
             return Optional.of(event(e.getRequestId(), e.getEventId(), Stage.APPROVED, e.getOccurredAt(),
@@ -119,8 +130,26 @@ final class AvroMapping {
     private static TimelineEvent event(String requestId, String eventId, Stage stage, Instant at, Actor by,
             String detail, TimelineEvent.@Nullable RequestSummary summary, @Nullable String grantId,
             @Nullable Instant expiresAt) {
-        return new TimelineEvent(requestId, eventId, stage, at, by.getKind() + ":" + by.getId(), detail, summary,
-                grantId, expiresAt);
+        return new TimelineEvent(requestId, eventId, stage, at, actor(by), detail, summary, grantId, expiresAt);
+    }
+
+    private static String actor(Actor by) {
+        return by.getKind() + ":" + by.getId();
+    }
+
+    private static TimelineEvent.RequestedAccess access(AccessRequested e) {
+        return new TimelineEvent.RequestedAccess(e.getResource().getKind(), e.getResource().getName(),
+                e.getScope().getActions(), e.getScope().getColumns(), e.getScope().getRowFilter(), e.getTicket(),
+                e.getBreakGlass(), e.getExtendsRequestId());
+    }
+
+    /** The tiers of a pending request; an event without tiers has the one tier its older fields describe. */
+    private static TimelineEvent.ApprovalNeeded approvalNeeded(ApprovalPending e) {
+        List<TimelineEvent.Tier> tiers = e.getTiers().isEmpty()
+                ? List.of(new TimelineEvent.Tier(e.getRequiredApprovals(), e.getApproverGroups()))
+                : e.getTiers().stream()
+                        .map(tier -> new TimelineEvent.Tier(tier.getRequired(), tier.getGroups())).toList();
+        return new TimelineEvent.ApprovalNeeded(tiers, e.getDecideBy());
     }
 
     private static String scope(Scope scope) {

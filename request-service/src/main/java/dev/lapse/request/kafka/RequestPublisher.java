@@ -3,16 +3,22 @@ package dev.lapse.request.kafka;
 import dev.lapse.event.AccessRequested;
 import dev.lapse.event.Actor;
 import dev.lapse.event.ActorKind;
+import dev.lapse.event.ApprovalVoteCast;
 import dev.lapse.event.RevocationRequested;
+import dev.lapse.event.Vote;
+import dev.lapse.request.approval.Choice;
+import dev.lapse.request.identity.Caller;
 import dev.lapse.request.submission.Submission;
 import dev.lapse.schemas.Topics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
 /**
@@ -69,6 +75,27 @@ public class RequestPublisher {
                 .setReason(reason)
                 .build();
         kafka.send(Topics.REVOCATION_REQUESTED.name(), requestId, event);
+    }
+
+    /**
+     * Writes a vote (or the requester's withdrawal) on a pending request, with the voter's groups as their verified
+     * identity says, not as any body claims; completes once Kafka has it.
+     *
+     * @return the vote's event id
+     */
+    public CompletableFuture<String> vote(String requestId, Caller voter, Choice choice, @Nullable String comment) {
+        String eventId = UUID.randomUUID().toString();
+        ApprovalVoteCast event = ApprovalVoteCast.newBuilder()
+                .setEventId(eventId)
+                .setRequestId(requestId)
+                .setOccurredAt(clock.instant())
+                .setCausedBy(new Actor(ActorKind.USER, voter.id()))
+                .setVoter(voter.id())
+                .setVote(Vote.valueOf(choice.name()))
+                .setComment(comment)
+                .setVoterGroups(List.copyOf(voter.groups()))
+                .build();
+        return kafka.sendAsync(Topics.APPROVAL_VOTES.name(), requestId, event).thenApply(written -> eventId);
     }
 
     /** A submission Kafka has taken: its id, when, and the gate's verdict if it came in time. */

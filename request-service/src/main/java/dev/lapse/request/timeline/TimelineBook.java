@@ -3,10 +3,14 @@ package dev.lapse.request.timeline;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Every request's timeline, folded from lifecycle events. Events of one request arrive on several topics, so
@@ -22,6 +26,8 @@ public final class TimelineBook {
 
     private final Map<String, List<TimelineEvent>> eventsByRequest;
     private final Map<String, String> requestByGrant = new HashMap<>();
+    /** Requests that may await votes; {@link #awaitingVotes()} checks each and drops the decided ones. */
+    private final Set<String> mayAwaitVotes = new LinkedHashSet<>();
 
     /** A book of at most {@code maxRequests} timelines. */
     public TimelineBook(int maxRequests) {
@@ -36,6 +42,7 @@ public final class TimelineBook {
                 }
                 eldest.getValue().stream().map(TimelineEvent::grantId).filter(java.util.Objects::nonNull)
                         .forEach(requestByGrant::remove);
+                mayAwaitVotes.remove(eldest.getKey());
                 return true;
             }
         };
@@ -51,6 +58,9 @@ public final class TimelineBook {
         if (event.grantId() != null) {
             requestByGrant.put(event.grantId(), event.requestId());
         }
+        if (event.approvalNeeded() != null) {
+            mayAwaitVotes.add(event.requestId());
+        }
         return true;
     }
 
@@ -63,6 +73,21 @@ public final class TimelineBook {
     /** The request a grant belongs to. */
     public synchronized Optional<String> requestOfGrant(String grantId) {
         return Optional.ofNullable(requestByGrant.get(grantId));
+    }
+
+    /** Every request that waits for votes now, oldest first: what an approver's inbox is made of. */
+    public synchronized List<RequestTimeline> awaitingVotes() {
+        List<RequestTimeline> awaiting = new ArrayList<>();
+        for (Iterator<String> ids = mayAwaitVotes.iterator(); ids.hasNext(); ) {
+            String id = ids.next();
+            RequestTimeline timeline = fold(id, eventsByRequest.get(id));
+            if (timeline.awaitsVotes()) {
+                awaiting.add(timeline);
+            } else {
+                ids.remove();
+            }
+        }
+        return awaiting;
     }
 
     /** The most recent timelines, newest first, at most {@code limit}. */
@@ -108,9 +133,25 @@ public final class TimelineBook {
         }
         Long submittedToGrantedMs = requestedAt != null && grantedAt != null
                 ? grantedAt.toEpochMilli() - requestedAt.toEpochMilli() : null;
+        RequestTimeline.Approval approval = approval(ordered);
         List<RequestTimeline.Step> steps = ordered.stream()
                 .map(event -> new RequestTimeline.Step(event.stage(), event.at(), event.by(), event.detail()))
                 .toList();
-        return new RequestTimeline(requestId, status, summary, grantId, expiresAt, submittedToGrantedMs, steps);
+        return new RequestTimeline(requestId, status, summary, grantId, expiresAt, submittedToGrantedMs, approval,
+                steps);
+    }
+
+    private static RequestTimeline.@Nullable Approval approval(List<TimelineEvent> ordered) {
+        TimelineEvent.ApprovalNeeded needed = null;
+        List<TimelineEvent.CastVote> votes = new ArrayList<>();
+        for (TimelineEvent event : ordered) {
+            if (event.approvalNeeded() != null) {
+                needed = event.approvalNeeded();
+            }
+            if (event.vote() != null) {
+                votes.add(event.vote());
+            }
+        }
+        return needed == null ? null : new RequestTimeline.Approval(needed.tiers(), needed.decideBy(), votes);
     }
 }

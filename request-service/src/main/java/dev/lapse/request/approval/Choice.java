@@ -1,0 +1,6 @@
+package dev.lapse.request.approval;
+
+/** What a vote says: an approver approves or denies; the requester can only withdraw their own request. */
+public enum Choice {
+    APPROVE, DENY, WITHDRAW
+}
