@@ -10,6 +10,7 @@ import dev.lapse.event.AccessWithdrawn;
 import dev.lapse.event.Actor;
 import dev.lapse.event.ActorKind;
 import dev.lapse.event.ExpiryReason;
+import dev.lapse.event.RevocationRequested;
 import dev.lapse.grant.GrantIssuerApplication;
 import dev.lapse.grant.issue.GrantId;
 import dev.lapse.schemas.Events;
@@ -114,6 +115,31 @@ class GrantIssuerIT {
                     AccessGranted granted = (AccessGranted) record.value();
                     assertThat(granted.getScope().getColumns()).containsExactly("id", "email");
                     assertThat(granted.getExpiresAt()).isEqualTo(granted.getGrantedAt().plusMillis(30_000));
+                });
+    }
+
+    @Test
+    void extension_endsTheGrantItExtends_onlyOnceItIsGranted_andOnlyOnce() {
+        String old = "gi-extended";
+        String extension = "gi-extension";
+        stack.send(Topics.ACCESS_APPROVED, old, approval(old, "old", 600_000, List.of("id", "email")));
+        stack.awaitRecords(List.of(Topics.ACCESS_GRANTED.name()), old, found -> !found.isEmpty(), WAIT);
+
+        AccessApproved extending = approval(extension, "ext", 1_200_000, List.of("id", "email"));
+        extending.setExtendsRequestId(old);
+        stack.send(Topics.ACCESS_APPROVED, extension, extending);
+        stack.send(Topics.ACCESS_APPROVED, extension, approval(extension, "ext-replayed", 1_200_000,
+                List.of("id", "email")));
+
+        assertThat(stack.awaitRecordsThenQuiet(List.of(Topics.ACCESS_GRANTED.name()), extension,
+                found -> !found.isEmpty(), WAIT, QUIET)).hasSize(1);
+        assertThat(stack.awaitRecordsThenQuiet(List.of(Topics.REVOCATION_REQUESTED.name()), old,
+                found -> !found.isEmpty(), WAIT, QUIET)).singleElement().satisfies(record -> {
+                    RevocationRequested revocation = (RevocationRequested) record.value();
+                    assertThat(record.key()).isEqualTo(old);
+                    assertThat(revocation.getGrantId()).isEqualTo(GrantId.of(old).value());
+                    assertThat(revocation.getReason()).isEqualTo("superseded by grant "
+                            + GrantId.of(extension).value() + " of extension request " + extension);
                 });
     }
 }
