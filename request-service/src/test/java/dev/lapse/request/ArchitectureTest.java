@@ -10,5 +10,6 @@ import dev.lapse.schemas.testing.DomainRules;
 class ArchitectureTest {
 
     @ArchTest
-    static final ArchRule submissionAndTimelineArePure = DomainRules.frameworkFree("dev.lapse.request.submission", "dev.lapse.request.timeline");
+    static final ArchRule submissionAndTimelineArePure = DomainRules.frameworkFree("dev.lapse.request.submission",
+            "dev.lapse.request.timeline", "dev.lapse.request.identity");
 }

@@ -3,7 +3,11 @@ package dev.lapse.request.api;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
-/** The JSON body of {@code POST /v1/requests}; every field is checked by the validator, not by Jackson. */
+/**
+ * The JSON body of {@code POST /v1/requests}; every field is checked by the validator, not by Jackson. The requester
+ * is the caller: {@code requester} may be left out, and when it names an id that id must be the caller's; its
+ * {@code groups} are not looked at (the token's are the caller's).
+ */
 record SubmitRequestBody(
         @Nullable String requestId,
         @Nullable Requester requester,

@@ -19,8 +19,11 @@ import dev.lapse.request.timeline.Stage;
 import dev.lapse.request.timeline.TimelineEvent;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
 
 /** Translates between Avro events and request-service's domain records. */
@@ -80,7 +83,7 @@ final class AvroMapping {
         if (value instanceof ApprovalPending e) {
             return Optional.of(event(e.getRequestId(), e.getEventId(), Stage.PENDING_APPROVAL, e.getOccurredAt(),
                     e.getCausedBy(), e.getRequiredApprovals() + " approval(s) needed from " + e.getApproverGroups(),
-                    null, null, null));
+                    null, null, null).withApproverGroups(approverGroups(e)));
         }
         if (value instanceof ApprovalVoteCast e) {
             return Optional.of(event(e.getRequestId(), e.getEventId(), Stage.VOTED, e.getOccurredAt(),
@@ -121,6 +124,13 @@ final class AvroMapping {
             @Nullable Instant expiresAt) {
         return new TimelineEvent(requestId, eventId, stage, at, by.getKind() + ":" + by.getId(), detail, summary,
                 grantId, expiresAt);
+    }
+
+    /** Every group asked to approve: those of the single requirement and those of every tier. */
+    private static List<String> approverGroups(ApprovalPending pending) {
+        Set<String> groups = new TreeSet<>(pending.getApproverGroups());
+        pending.getTiers().forEach(tier -> groups.addAll(tier.getGroups()));
+        return List.copyOf(groups);
     }
 
     private static String scope(Scope scope) {

@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
+import java.util.function.Predicate;
 
 /**
  * Every request's timeline, folded from lifecycle events. Events of one request arrive on several topics, so
@@ -67,9 +69,15 @@ public final class TimelineBook {
 
     /** The most recent timelines, newest first, at most {@code limit}. */
     public synchronized List<RequestTimeline> recent(int limit) {
+        return recent(limit, timeline -> true);
+    }
+
+    /** The most recent timelines that {@code visible} accepts, newest first, at most {@code limit}. */
+    public synchronized List<RequestTimeline> recent(int limit, Predicate<RequestTimeline> visible) {
         Map<String, RequestTimeline> folded = new LinkedHashMap<>();
         eventsByRequest.forEach((id, events) -> folded.put(id, fold(id, events)));
         return folded.values().stream()
+                .filter(visible)
                 .sorted(Comparator.comparing((RequestTimeline t) -> t.steps().get(0).at()).reversed())
                 .limit(limit)
                 .toList();
@@ -89,7 +97,9 @@ public final class TimelineBook {
         java.time.Instant expiresAt = null;
         java.time.Instant requestedAt = null;
         java.time.Instant grantedAt = null;
+        TreeSet<String> approverGroups = new TreeSet<>();
         for (TimelineEvent event : ordered) {
+            approverGroups.addAll(event.approverGroups());
             if (event.summary() != null) {
                 summary = event.summary();
             }
@@ -111,6 +121,7 @@ public final class TimelineBook {
         List<RequestTimeline.Step> steps = ordered.stream()
                 .map(event -> new RequestTimeline.Step(event.stage(), event.at(), event.by(), event.detail()))
                 .toList();
-        return new RequestTimeline(requestId, status, summary, grantId, expiresAt, submittedToGrantedMs, steps);
+        return new RequestTimeline(requestId, status, summary, grantId, expiresAt, submittedToGrantedMs, steps,
+                List.copyOf(approverGroups));
     }
 }
