@@ -1,5 +1,7 @@
 package dev.lapse.request.api;
 
+import dev.lapse.request.identity.Caller;
+import dev.lapse.request.identity.RequestAccess;
 import dev.lapse.request.kafka.RequestProperties;
 import dev.lapse.request.kafka.WriteUnavailableException;
 import dev.lapse.schemas.Topics;
@@ -18,21 +20,26 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * The operator API for parked records: after the cause is fixed, {@code POST /v1/dead-letters/{topic}/redrive}
  * publishes every record parked in {@code <topic>.dlt} back to {@code <topic>}, each at most once, and answers how
- * many (see {@link DeadLetterRedrive}).
+ * many (see {@link DeadLetterRedrive}). Admins only.
  */
 @RestController
 class DeadLetterController {
 
     private final DeadLetterRedrive redrive;
     private final RequestProperties properties;
+    private final RequestAccess access;
 
-    DeadLetterController(DeadLetterRedrive redrive, RequestProperties properties) {
+    DeadLetterController(DeadLetterRedrive redrive, RequestProperties properties, RequestAccess access) {
         this.redrive = redrive;
         this.properties = properties;
+        this.access = access;
     }
 
     @PostMapping("/v1/dead-letters/{topic}/redrive")
-    ResponseEntity<?> redrive(@PathVariable String topic) {
+    ResponseEntity<?> redrive(@PathVariable String topic, Caller caller) {
+        if (!access.isAdmin(caller)) {
+            throw new ForbiddenException("re-driving parked records is for members of " + access.adminGroup());
+        }
         return Topics.byName(topic).<ResponseEntity<?>>map(known -> {
             DeadLetterRedrive.Result result;
             try {

@@ -9,14 +9,16 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.AuthenticationException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
- * RFC 7807 bodies for every error: the violations of an invalid request, conflicts, a write Kafka cannot take now
- * (503 with {@code Retry-After}), and (through Spring's own handler) malformed JSON and wrong methods. Anything
- * unexpected is a 500 problem whose details stay in the log. Never a stack trace.
+ * RFC 7807 bodies for every error: the violations of an invalid request, conflicts, what the caller may not do
+ * (403; a missing or refused token is answered before any controller, by the security package), a write Kafka
+ * cannot take now (503 with {@code Retry-After}), and (through Spring's own handler) malformed JSON and wrong
+ * methods. Anything unexpected is a 500 problem whose details stay in the log. Never a stack trace.
  */
 @RestControllerAdvice
 class ProblemResponses extends ResponseEntityExceptionHandler {
@@ -39,6 +41,26 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
         problem.setTitle("Request already exists");
         problem.setType(URI.create("https://lapse.dev/problems/duplicate-request"));
         return problem;
+    }
+
+    @ExceptionHandler(ForbiddenException.class)
+    ResponseEntity<ProblemDetail> forbidden(ForbiddenException e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.FORBIDDEN, e.getMessage());
+        problem.setTitle("Not allowed");
+        problem.setType(URI.create("https://lapse.dev/problems/forbidden"));
+        return ResponseEntity.status(HttpStatus.FORBIDDEN).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(problem);
+    }
+
+    /** A controller reached without a verified caller: never served anonymously. */
+    @ExceptionHandler(AuthenticationException.class)
+    ResponseEntity<ProblemDetail> unauthenticated(AuthenticationException e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.UNAUTHORIZED,
+                "This needs a bearer token: send Authorization: Bearer <JWT>.");
+        problem.setTitle("Not authenticated");
+        problem.setType(URI.create("https://lapse.dev/problems/unauthenticated"));
+        return ResponseEntity.status(HttpStatus.UNAUTHORIZED).header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
+                .contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
     }
 
     @ExceptionHandler(WriteUnavailableException.class)

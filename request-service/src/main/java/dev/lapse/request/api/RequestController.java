@@ -1,7 +1,10 @@
 package dev.lapse.request.api;
 
+import dev.lapse.request.identity.Caller;
+import dev.lapse.request.identity.RequestAccess;
 import dev.lapse.request.kafka.RequestPublisher;
 import dev.lapse.request.kafka.SubmissionVerdicts;
+import dev.lapse.request.submission.SourceTrust;
 import dev.lapse.request.submission.Submission;
 import dev.lapse.request.submission.SubmissionValidator;
 import dev.lapse.request.timeline.RequestTimeline;
@@ -26,7 +29,10 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * The REST API: submit a request, read its timeline, revoke a grant. A submission is answered 202 once Kafka has
- * committed it; its timeline follows within milliseconds at {@code /v1/requests/{id}}.
+ * committed it; its timeline follows within milliseconds at {@code /v1/requests/{id}}. Every call has a verified
+ * {@link Caller} (see {@code dev.lapse.request.security}); what the caller may do is {@link RequestAccess}'s: the
+ * requester of a submission is the caller, with the caller's groups; a request is seen by its requester, the
+ * members of its approver groups and admins (404 to anyone else); a grant is revoked by its requester or an admin.
  */
 @RestController
 class RequestController {
@@ -34,26 +40,35 @@ class RequestController {
     private final SubmissionValidator validator;
     private final RequestPublisher publisher;
     private final TimelineBook timelines;
+    private final RequestAccess access;
 
-    RequestController(SubmissionValidator validator, RequestPublisher publisher, TimelineBook timelines) {
+    RequestController(SubmissionValidator validator, RequestPublisher publisher, TimelineBook timelines,
+            RequestAccess access) {
         this.validator = validator;
         this.publisher = publisher;
         this.timelines = timelines;
+        this.access = access;
     }
 
     @PostMapping("/v1/requests")
-    CompletableFuture<ResponseEntity<Map<String, Object>>> submit(@RequestBody SubmitRequestBody body) {
+    CompletableFuture<ResponseEntity<Map<String, Object>>> submit(@RequestBody SubmitRequestBody body,
+            Caller caller) {
+        String named = body.requester() == null || body.requester().id() == null || body.requester().id().isBlank()
+                ? null : body.requester().id();
+        access.submissionRefusal(caller, named).ifPresent(why -> {
+            throw new ForbiddenException(why);
+        });
         List<String> violations = new ArrayList<>();
         Duration duration = duration(body.duration(), violations);
-        Submission submission = new Submission(body.requestId(),
-                body.requester() == null ? null : body.requester().id(),
-                body.requester() == null ? null : body.requester().groups(),
+        // The requester and its groups are the token's; groups named in the body are not looked at.
+        Submission submission = new Submission(body.requestId(), caller.id(), List.copyOf(caller.groups()),
                 body.resource() == null ? null : body.resource().kind(),
                 body.resource() == null ? null : body.resource().name(),
                 body.scope() == null ? null : body.scope().actions(),
                 body.scope() == null ? null : body.scope().columns(),
                 body.scope() == null ? null : body.scope().rowFilter(),
-                body.reason(), body.ticket(), duration, "rest");
+                body.reason(), body.ticket(), duration, SourceTrust.REST, Boolean.TRUE.equals(body.breakGlass()),
+                null);
         violations.addAll(validator.violations(submission));
         if (!violations.isEmpty()) {
             throw new InvalidRequestException(violations);
@@ -82,31 +97,43 @@ class RequestController {
     }
 
     @GetMapping("/v1/requests/{requestId}")
-    ResponseEntity<?> timeline(@PathVariable String requestId) {
-        return timelines.find(requestId).<ResponseEntity<?>>map(ResponseEntity::ok)
+    ResponseEntity<?> timeline(@PathVariable String requestId, Caller caller) {
+        // A request the caller may not see answers exactly as one that does not exist.
+        return timelines.find(requestId)
+                .filter(timeline -> access.mayRead(caller, timeline.requesterId(), timeline.approverGroups()))
+                .<ResponseEntity<?>>map(ResponseEntity::ok)
                 .orElseGet(() -> notFound("No request " + requestId + " is known (yet): a request just submitted"
                         + " shows up within milliseconds."));
     }
 
+    /** The caller's own most recent requests; an admin's lists everyone's. */
     @GetMapping("/v1/requests")
-    List<RequestTimeline> recent(@RequestParam(defaultValue = "20") int limit) {
-        return timelines.recent(Math.max(1, Math.min(limit, 200)));
+    List<RequestTimeline> recent(@RequestParam(defaultValue = "20") int limit, Caller caller) {
+        int bounded = Math.max(1, Math.min(limit, 200));
+        return access.seesEveryRequest(caller) ? timelines.recent(bounded)
+                : timelines.recent(bounded, timeline -> caller.id().equals(timeline.requesterId()));
     }
 
     @PostMapping("/v1/grants/{grantId}/revoke")
-    ResponseEntity<?> revoke(@PathVariable String grantId, @RequestBody(required = false) @Nullable RevokeBody body) {
-        String by = body == null || body.by() == null || body.by().isBlank() ? "unknown" : body.by();
+    ResponseEntity<?> revoke(@PathVariable String grantId, @RequestBody(required = false) @Nullable RevokeBody body,
+            Caller caller) {
         String reason = body == null || body.reason() == null || body.reason().isBlank()
                 ? "revoked before its time" : body.reason();
         return timelines.requestOfGrant(grantId).<ResponseEntity<?>>map(requestId -> {
-            publisher.revoke(requestId, grantId, by, reason);
+            String requester = timelines.find(requestId).map(RequestTimeline::requesterId).orElse(null);
+            if (!access.mayRevoke(caller, requester)) {
+                throw new ForbiddenException(caller.id() + " may not end grant " + grantId + ": only its requester"
+                        + " or a member of " + access.adminGroup() + " may");
+            }
+            publisher.revoke(requestId, grantId, caller.id(), reason);
             return ResponseEntity.accepted().body(Map.of("grantId", grantId, "requestId", requestId,
-                    "status", "REVOCATION_REQUESTED", "timeline", "/v1/requests/" + requestId));
+                    "status", "REVOCATION_REQUESTED", "revokedBy", caller.id(),
+                    "timeline", "/v1/requests/" + requestId));
         }).orElseGet(() -> notFound("No grant " + grantId + " is known."));
     }
 
-    /** Body of a revocation: who revokes and why. */
-    record RevokeBody(@Nullable String by, @Nullable String reason) {
+    /** Body of a revocation: why. Who revokes is the caller, whatever a body says. */
+    record RevokeBody(@Nullable String reason) {
     }
 
     private static @Nullable Duration duration(@Nullable String text, List<String> violations) {

@@ -3,7 +3,12 @@ package dev.lapse.request.api;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
-/** The JSON body of {@code POST /v1/requests}; every field is checked by the validator, not by Jackson. */
+/**
+ * The JSON body of {@code POST /v1/requests}; every field is checked by the validator, not by Jackson. The requester
+ * is the caller: {@code requester} may be left out, and when it names an id that id must be the caller's; its
+ * {@code groups} are not looked at (the token's are the caller's). {@code breakGlass: true} invokes break-glass where a policy
+ * allows it: approval without approvers, flagged on every event, with the mandatory reason.
+ */
 record SubmitRequestBody(
         @Nullable String requestId,
         @Nullable Requester requester,
@@ -11,7 +16,8 @@ record SubmitRequestBody(
         @Nullable Scope scope,
         @Nullable String reason,
         @Nullable String ticket,
-        @Nullable String duration) {
+        @Nullable String duration,
+        @Nullable Boolean breakGlass) {
 
     record Requester(@Nullable String id, @Nullable List<String> groups) {
     }

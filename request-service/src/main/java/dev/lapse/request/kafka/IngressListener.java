@@ -1,6 +1,7 @@
 package dev.lapse.request.kafka;
 
 import dev.lapse.event.AccessRequested;
+import dev.lapse.request.submission.SourceTrust;
 import dev.lapse.request.submission.Submission;
 import dev.lapse.request.submission.SubmissionValidator;
 import dev.lapse.schemas.Topics;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -34,8 +36,9 @@ import org.springframework.stereotype.Component;
  * it arrived), validates it, refuses a request id it accepted before, and publishes the validated request together
  * with the remembered id, in the transaction that consumes the submission's poll batch. The accepted ids are durable
  * ({@link Topics#ACCESS_SUBMITTED}'s partition p is judged against partition p of
- * {@link Topics#ACCEPTED_REQUESTS_STATE}), so a replay is refused after a restart or a rebalance too. While the
- * registry is unreachable, the record waits.
+ * {@link Topics#ACCEPTED_REQUESTS_STATE}), so a replay is refused after a restart or a rebalance too. A submission
+ * from a source system that is not trusted to name requesters ({@link SourceTrust}) is parked whatever it asks.
+ * While the registry is unreachable, the record waits.
  */
 @Component
 class IngressListener implements ConsumerSeekAware {
@@ -54,10 +57,12 @@ class IngressListener implements ConsumerSeekAware {
     private final SeenRequests accepted;
     private final Clock clock;
     private final BatchTransactions batches;
+    private final SourceTrust trust;
 
     IngressListener(EventDecoder decoder, SubmissionValidator validator, KafkaTemplate<String, Object> kafka,
-            SeenRequests acceptedRequests, Clock clock, BatchTransactions batches) {
+            SeenRequests acceptedRequests, Clock clock, BatchTransactions batches, RequestProperties properties) {
         this.batches = batches;
+        this.trust = properties.ingress().toTrust();
         this.decoder = decoder;
         this.validator = validator;
         this.kafka = kafka;
@@ -88,6 +93,11 @@ class IngressListener implements ConsumerSeekAware {
         }
         AccessRequested submitted = decoder.decode(record, AccessRequested.class);
         Submission submission = AvroMapping.submission(submitted);
+        Optional<String> untrusted = trust.refusal(submission.sourceSystem());
+        if (untrusted.isPresent()) {
+            throw IngressRejection.untrusted(submission.requestId(), submission.requesterId(),
+                    submission.sourceSystem(), untrusted.get(), submitted.getEventId());
+        }
         List<String> violations = new ArrayList<>(validator.violations(submission));
         if (submission.requestId() == null || !submission.requestId().equals(record.key())) {
             violations.add("the record key must be the requestId ('" + submission.requestId() + "'), got '"

@@ -31,6 +31,13 @@ final class IngressRejection extends RejectedRecordException {
                 sourceSystem, violations, submissionEventId);
     }
 
+    /** A submission from a source system that may not name requesters: refused whatever it asks for. */
+    static IngressRejection untrusted(@Nullable String requestId, @Nullable String requesterId, String sourceSystem,
+            String reason, @Nullable String submissionEventId) {
+        return new IngressRejection(reason, requestId, requesterId, sourceSystem, List.of(reason),
+                submissionEventId);
+    }
+
     /** A valid submission whose request id was accepted before: it is refused whatever it asks for. */
     static IngressRejection duplicate(String requestId, String requesterId, String sourceSystem,
             String submissionEventId) {

@@ -1,7 +1,10 @@
 package dev.lapse.request.kafka;
 
+import dev.lapse.request.submission.SourceTrust;
 import dev.lapse.request.submission.SubmissionValidator;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -14,10 +17,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     verdict still to come in its timeline
  * @param timelineMaxRequests how many of the most recent requests the timeline read model keeps (older ones answer
  *     404; the audit log keeps everything)
+ * @param ingress who may submit on {@code lapse.access.submitted}
  */
 @ConfigurationProperties("lapse.request")
 public record RequestProperties(@DefaultValue("PT12H") Duration maxDuration, @DefaultValue RestWrite restWrite,
-        @DefaultValue("PT5S") Duration verdictTimeout, @DefaultValue("100000") int timelineMaxRequests) {
+        @DefaultValue("PT5S") Duration verdictTimeout, @DefaultValue("100000") int timelineMaxRequests,
+        @DefaultValue Ingress ingress) {
 
     public RequestProperties {
         if (maxDuration.compareTo(Duration.ofSeconds(1)) < 0) {
@@ -35,6 +40,30 @@ public record RequestProperties(@DefaultValue("PT12H") Duration maxDuration, @De
 
     SubmissionValidator.Options toOptions() {
         return new SubmissionValidator.Options(maxDuration);
+    }
+
+    /**
+     * The Kafka ingress.
+     *
+     * @param trustedSystems the source systems whose submissions may name a requester; any other's is parked (none by
+     *     default: a system must be named here before it can ask for anyone's access). Kafka ACLs on the topic are
+     *     what authenticate the writing system.
+     */
+    public record Ingress(@DefaultValue List<String> trustedSystems) {
+
+        public Ingress {
+            trustedSystems = trustedSystems == null ? List.of() : List.copyOf(trustedSystems);
+            for (String system : trustedSystems) {
+                if (system.isBlank()) {
+                    throw new IllegalArgumentException("lapse.request.ingress.trusted-systems must name systems, got"
+                            + " a blank name in " + trustedSystems);
+                }
+            }
+        }
+
+        SourceTrust toTrust() {
+            return new SourceTrust(Set.copyOf(trustedSystems));
+        }
     }
 
     /**

@@ -35,7 +35,13 @@ public record RequestTimeline(
         return approval != null && (status == Stage.PENDING_APPROVAL || status == Stage.VOTED);
     }
 
-    /** The id of whoever asked, if the request itself has been seen. */
+    /** The groups asked to approve the request, in every tier; empty when none were (its members may read it). */
+    public List<String> approverGroups() {
+        return approval == null ? List.of() : approval.tiers().stream().flatMap(tier -> tier.groups().stream())
+                .distinct().sorted().toList();
+    }
+
+    /** The id of whoever asked, if the request itself has been seen (a submission rejected at the gate names none). */
     public @Nullable String requesterId() {
         return request == null ? null : request.requesterId();
     }

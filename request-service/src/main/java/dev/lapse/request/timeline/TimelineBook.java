@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -92,9 +93,15 @@ public final class TimelineBook {
 
     /** The most recent timelines, newest first, at most {@code limit}. */
     public synchronized List<RequestTimeline> recent(int limit) {
+        return recent(limit, timeline -> true);
+    }
+
+    /** The most recent timelines that {@code visible} accepts, newest first, at most {@code limit}. */
+    public synchronized List<RequestTimeline> recent(int limit, Predicate<RequestTimeline> visible) {
         Map<String, RequestTimeline> folded = new LinkedHashMap<>();
         eventsByRequest.forEach((id, events) -> folded.put(id, fold(id, events)));
         return folded.values().stream()
+                .filter(visible)
                 .sorted(Comparator.comparing((RequestTimeline t) -> t.steps().get(0).at()).reversed())
                 .limit(limit)
                 .toList();

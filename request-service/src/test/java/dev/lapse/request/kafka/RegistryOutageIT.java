@@ -11,6 +11,8 @@ import dev.lapse.event.AccessRequested;
 import dev.lapse.event.Actor;
 import dev.lapse.event.ActorKind;
 import dev.lapse.request.RequestServiceApplication;
+import dev.lapse.request.identity.Caller;
+import dev.lapse.request.identity.EmbeddedIssuer;
 import dev.lapse.schemas.Events;
 import dev.lapse.schemas.Topics;
 import dev.lapse.schemas.kafka.PartitionWaits;
@@ -20,10 +22,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -47,11 +52,19 @@ class RegistryOutageIT {
     private static final ListAppender<ILoggingEvent> logLines = new ListAppender<>();
     private static ConfigurableApplicationContext app;
     private static String baseUrl;
+    /** Bearer tokens of the embedded issuer: the requester of these tests' submissions, and an admin. */
+    private static String alice;
+    private static String admin;
 
     @BeforeAll
-    static void start() {
-        app = RequestServiceApplication.builder().run(stack.springArgs("--lapse.instance-id=registry-outage-it"));
+    static void start() throws Exception {
+        Path identity = Files.createTempDirectory("lapse-ro-identity-");
+        app = RequestServiceApplication.builder().run(stack.springArgs("--lapse.instance-id=registry-outage-it",
+                "--lapse.identity.embedded.directory=" + identity, "--lapse.request.ingress.trusted-systems=helpdesk"));
         baseUrl = "http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port");
+        EmbeddedIssuer issuer = EmbeddedIssuer.load(identity);
+        alice = issuer.mint(Caller.of("alice@example.com", Set.of("support")), Duration.ofHours(1));
+        admin = issuer.mint(Caller.of("admin", Set.of("lapse-admins")), Duration.ofHours(1));
         logLines.start();
         ((Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).addAppender(logLines);
     }
@@ -132,7 +145,8 @@ class RegistryOutageIT {
             submitted = post("/v1/requests", submission);
             submitTook = Duration.ofNanos(System.nanoTime() - startNanos);
             startNanos = System.nanoTime();
-            revoked = post("/v1/grants/" + grantId + "/revoke", "{\"by\": \"bob\", \"reason\": \"done\"}");
+            // The grant's request was never seen here, only its grant: an admin may end it.
+            revoked = post("/v1/grants/" + grantId + "/revoke", "{\"reason\": \"done\"}", admin);
             revokeTook = Duration.ofNanos(System.nanoTime() - startNanos);
         } finally {
             stack.resumeRegistry();
@@ -161,13 +175,17 @@ class RegistryOutageIT {
     }
 
     private static HttpResponse<String> post(String path, String json) throws Exception {
+        return post(path, json, alice);
+    }
+
+    private static HttpResponse<String> post(String path, String json, String token) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(baseUrl + path))
-                .header("Content-Type", "application/json")
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        return http.send(HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Authorization", "Bearer " + admin)
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 import dev.lapse.event.AccessRejected;
 import dev.lapse.event.AccessRequested;
 import dev.lapse.request.RequestServiceApplication;
+import dev.lapse.request.identity.Caller;
+import dev.lapse.request.identity.EmbeddedIssuer;
 import dev.lapse.schemas.Events;
 import dev.lapse.schemas.Topics;
 import dev.lapse.schemas.kafka.DeadLetterRedrive;
@@ -16,17 +18,23 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
 
-/** request-service on a real broker and registry: REST and the Kafka ingress. */
+/**
+ * request-service on a real broker and registry: REST and the Kafka ingress, called as alice with a token of the
+ * embedded issuer (who may do what is {@code IdentityIT}'s).
+ */
 class RequestServiceIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -36,11 +44,27 @@ class RequestServiceIT {
     private static final HttpClient http = HttpClient.newHttpClient();
     private static ConfigurableApplicationContext app;
     private static String baseUrl;
+    private static Path identity;
+    /** Bearer tokens of the requester of these tests' requests, and of an admin. */
+    private static String alice;
+    private static String admin;
 
     @BeforeAll
-    static void start() {
-        app = RequestServiceApplication.builder().run(stack.springArgs());
+    static void start() throws Exception {
+        identity = Files.createTempDirectory("lapse-rs-identity-");
+        app = RequestServiceApplication.builder().run(args());
         baseUrl = "http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port");
+        EmbeddedIssuer issuer = EmbeddedIssuer.load(identity);
+        alice = issuer.mint(Caller.of("alice@example.com", Set.of("support")), Duration.ofHours(1));
+        admin = issuer.mint(Caller.of("admin", Set.of("lapse-admins")), Duration.ofHours(1));
+    }
+
+    /** The embedded issuer in a directory of this test's own; the test's ingress system, helpdesk, is trusted. */
+    private static String[] args(String... more) {
+        List<String> args = new java.util.ArrayList<>(List.of("--lapse.identity.embedded.directory=" + identity,
+                "--lapse.request.ingress.trusted-systems=helpdesk"));
+        args.addAll(List.of(more));
+        return stack.springArgs(args.toArray(String[]::new));
     }
 
     @AfterAll
@@ -49,14 +73,18 @@ class RequestServiceIT {
     }
 
     private static HttpResponse<String> post(String path, String json) throws Exception {
+        return post(path, json, alice);
+    }
+
+    private static HttpResponse<String> post(String path, String json, String token) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(baseUrl + path))
-                .header("Content-Type", "application/json")
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(baseUrl + path)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        return http.send(HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Authorization", "Bearer " + alice)
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     // --- REST ---
@@ -88,7 +116,7 @@ class RequestServiceIT {
     @Test
     void post_whenInvalid_answers400ProblemWithEveryViolation() throws Exception {
         HttpResponse<String> response = post("/v1/requests", """
-                {"requester": {"id": "alice"}, "resource": {"kind": "postgres", "name": "crm.customers"},
+                {"resource": {"kind": "postgres", "name": "crm.customers"},
                  "scope": {"actions": ["TRUNCATE"], "columns": ["email"]}, "duration": "30 seconds"}""");
 
         assertThat(response.statusCode()).isEqualTo(400);
@@ -201,7 +229,7 @@ class RequestServiceIT {
         List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> calls = java.util.stream.IntStream
                 .range(0, 6)
                 .mapToObj(i -> http.sendAsync(HttpRequest.newBuilder(URI.create(baseUrl + "/v1/requests"))
-                        .header("Content-Type", "application/json")
+                        .header("Content-Type", "application/json").header("Authorization", "Bearer " + alice)
                         .POST(HttpRequest.BodyPublishers.ofString(body("rs-race", "\"c" + i + "\"", "PT30S"))).build(),
                         HttpResponse.BodyHandlers.ofString()))
                 .toList();
@@ -256,7 +284,7 @@ class RequestServiceIT {
         stack.awaitRecords(List.of(Topics.ACCESS_REQUESTED.name()), "rs-dup-restart", found -> !found.isEmpty(), WAIT);
 
         ConfigurableApplicationContext restarted = RequestServiceApplication.builder()
-                .run(stack.springArgs("--lapse.instance-id=rs-restarted"));
+                .run(args("--lapse.instance-id=rs-restarted"));
         try {
             app.close();
             AccessRequested replay = Events.accessRequested("rs-dup-restart");
@@ -285,8 +313,8 @@ class RequestServiceIT {
                     "kafka_dlt-original-offset", "7", "trace-id", "t-" + key));
         }
 
-        HttpResponse<String> first = post("/v1/dead-letters/lapse.access.requested/redrive", "");
-        HttpResponse<String> second = post("/v1/dead-letters/lapse.access.requested/redrive", "");
+        HttpResponse<String> first = post("/v1/dead-letters/lapse.access.requested/redrive", "", admin);
+        HttpResponse<String> second = post("/v1/dead-letters/lapse.access.requested/redrive", "", admin);
 
         assertThat(first.statusCode()).isEqualTo(200);
         assertThat(first.body()).contains("\"redriven\":2")
@@ -309,7 +337,7 @@ class RequestServiceIT {
 
     @Test
     void redrive_whenTopicUnknown_answers404Problem() throws Exception {
-        HttpResponse<String> response = post("/v1/dead-letters/lapse.access.requested.dlt/redrive", "");
+        HttpResponse<String> response = post("/v1/dead-letters/lapse.access.requested.dlt/redrive", "", admin);
 
         assertThat(response.statusCode()).isEqualTo(404);
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(

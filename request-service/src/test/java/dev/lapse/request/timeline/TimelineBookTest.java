@@ -83,4 +83,32 @@ class TimelineBookTest {
         assertThat(timeline.steps()).extracting(RequestTimeline.Step::stage)
                 .containsExactly(Stage.REQUESTED, Stage.GRANTED, Stage.REJECTED);
     }
+
+    @Test
+    void find_namesTheApproverGroupsOfEveryTier() {
+        book.apply(event("e1", Stage.REQUESTED, 0));
+        book.apply(new TimelineEvent("req-1", "e2", Stage.PENDING_APPROVAL, T0.plusMillis(5), "SERVICE:x", "pending",
+                null, null, null, new TimelineEvent.ApprovalNeeded(java.util.List.of(
+                        new TimelineEvent.Tier(1, java.util.List.of("support", "oncall")),
+                        new TimelineEvent.Tier(1, java.util.List.of("data-owners"))), T0.plusSeconds(60)), null));
+
+        RequestTimeline timeline = book.find("req-1").orElseThrow();
+
+        assertThat(timeline.approverGroups()).containsExactly("data-owners", "oncall", "support");
+        assertThat(timeline.requesterId()).isEqualTo("alice");
+    }
+
+    @Test
+    void recent_withAFilter_limitsAfterFiltering_newestFirst() {
+        for (int i = 0; i < 5; i++) {
+            String requester = i % 2 == 0 ? "alice" : "bob";
+            book.apply(new TimelineEvent("r" + i, "e" + i, Stage.REQUESTED, T0.plusSeconds(i), "USER:" + requester,
+                    "requested", new TimelineEvent.RequestSummary(requester, "postgres:crm.public.customers",
+                    "SELECT (email)", "r", 30_000, "rest"), null, null));
+        }
+
+        assertThat(book.recent(2, timeline -> "alice".equals(timeline.requesterId())))
+                .extracting(RequestTimeline::requestId).containsExactly("r4", "r2");
+        assertThat(book.recent(10)).hasSize(5);
+    }
 }
