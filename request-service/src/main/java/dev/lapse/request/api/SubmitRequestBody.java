@@ -6,8 +6,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The JSON body of {@code POST /v1/requests}; every field is checked by the validator, not by Jackson. The requester
  * is the caller: {@code requester} may be left out, and when it names an id that id must be the caller's; its
- * {@code groups} are not looked at (the token's are the caller's). {@code breakGlass: true} invokes break-glass where a policy
- * allows it: approval without approvers, flagged on every event, with the mandatory reason.
+ * {@code groups} are not looked at (the token's are the caller's). {@code breakGlass: true} invokes break-glass
+ * where a policy allows it: approval without approvers, flagged on every event, with the mandatory reason.
  */
 record SubmitRequestBody(
         @Nullable String requestId,
