@@ -66,6 +66,8 @@ class GrantListener implements ConsumerSeekAware {
     private static final String EXPIRIES = "grant-expiries";
     /** Names the target check as the "policy" of a denial the grant-issuer makes. */
     static final String TARGET_CHECK = "grant-issuer:target-check";
+    /** The resource kind of a request for a requestable role (a bundle). */
+    private static final String BUNDLE = "bundle";
     private static final Logger log = LoggerFactory.getLogger(GrantListener.class);
     private static final Actor SELF = new Actor(ActorKind.SERVICE, GrantIssuerApplication.NAME);
 
@@ -111,6 +113,12 @@ class GrantListener implements ConsumerSeekAware {
     private void issue(ConsumerRecord<String, byte[]> record) {
         AccessApproved approved = decoder.decode(record, AccessApproved.class);
         String requestId = approved.getRequestId();
+        if (BUNDLE.equals(approved.getResource().getKind())) {
+            // A requestable role is granted through its parts: each scope is approved as a request of its own.
+            log.debug("Request {} for bundle {} is granted through its parts", requestId,
+                    approved.getResource().getName());
+            return;
+        }
         if (issued.claimedByAnother(requestId, record)) {
             // The last line of "one request, at most one grant": a replayed approval changes no scope or expiry.
             log.warn("Request {} already has its grant {}; approval {} changes nothing", requestId,

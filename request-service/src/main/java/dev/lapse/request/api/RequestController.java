@@ -61,9 +61,13 @@ class RequestController {
         List<String> violations = new ArrayList<>();
         Duration duration = duration(body.duration(), violations);
         // The requester and its groups are the token's; groups named in the body are not looked at.
+        boolean bundle = body.bundle() != null;
+        if (bundle && body.resource() != null) {
+            violations.add("give either a resource and its scope, or a bundle");
+        }
         Submission submission = new Submission(body.requestId(), caller.id(), List.copyOf(caller.groups()),
-                body.resource() == null ? null : body.resource().kind(),
-                body.resource() == null ? null : body.resource().name(),
+                bundle ? SubmissionValidator.BUNDLE : body.resource() == null ? null : body.resource().kind(),
+                bundle ? body.bundle() : body.resource() == null ? null : body.resource().name(),
                 body.scope() == null ? null : body.scope().actions(),
                 body.scope() == null ? null : body.scope().columns(),
                 body.scope() == null ? null : body.scope().rowFilter(),

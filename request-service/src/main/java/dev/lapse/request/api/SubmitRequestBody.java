@@ -8,6 +8,7 @@ import org.jspecify.annotations.Nullable;
  * is the caller: {@code requester} may be left out, and when it names an id that id must be the caller's; its
  * {@code groups} are not looked at (the token's are the caller's). {@code breakGlass: true} invokes break-glass
  * where a policy allows it: approval without approvers, flagged on every event, with the mandatory reason.
+ * {@code bundle} asks for a requestable role by name instead of a resource and scope.
  */
 record SubmitRequestBody(
         @Nullable String requestId,
@@ -17,7 +18,8 @@ record SubmitRequestBody(
         @Nullable String reason,
         @Nullable String ticket,
         @Nullable String duration,
-        @Nullable Boolean breakGlass) {
+        @Nullable Boolean breakGlass,
+        @Nullable String bundle) {
 
     record Requester(@Nullable String id, @Nullable List<String> groups) {
     }

@@ -98,9 +98,18 @@ final class AvroMapping {
                     new TimelineEvent.CastVote(e.getVoter(), e.getVote().name(), e.getOccurredAt())));
         }
         if (value instanceof AccessApproved e) {
+            // A bundle's part has no request of its own: its approval says what it gives, and to whom.
+            TimelineEvent.RequestSummary part = e.getPartOf() == null ? null : new TimelineEvent.RequestSummary(
+                    e.getRequester().getId(), e.getResource().getKind() + ":" + e.getResource().getName(),
+                    scope(e.getScope()), "part of bundle request " + e.getPartOf(), e.getApprovedDurationMs(),
+                    "bundle", new TimelineEvent.RequestedAccess(e.getResource().getKind(), e.getResource().getName(),
+                            e.getScope().getActions(), e.getScope().getColumns(), e.getScope().getRowFilter(), null,
+                            e.getBreakGlass(), null));
             return Optional.of(event(e.getRequestId(), e.getEventId(), Stage.APPROVED, e.getOccurredAt(),
                     e.getCausedBy(), "approved by " + e.getPolicy() + " for "
-                            + Duration.ofMillis(e.getApprovedDurationMs()), null, null, null));
+                            + Duration.ofMillis(e.getApprovedDurationMs())
+                            + (e.getPartOf() == null ? "" : ", part of bundle request " + e.getPartOf()), part, null,
+                    null));
         }
         if (value instanceof AccessDenied e) {
             return Optional.of(event(e.getRequestId(), e.getEventId(), Stage.DENIED, e.getOccurredAt(),

@@ -17,7 +17,11 @@ public final class SubmissionValidator {
     /** Actions a PostgreSQL grant can carry. */
     public static final Set<String> POSTGRES_ACTIONS = Set.of("SELECT", "INSERT", "UPDATE", "DELETE");
 
+    /** The resource kind of a request for a requestable role (a bundle), whose name is the resource's name. */
+    public static final String BUNDLE = "bundle";
+
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:@+-]{1,200}");
+    private static final Pattern BUNDLE_NAME = Pattern.compile("[A-Za-z0-9._-]{1,100}");
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]{0,62}");
     private static final Duration MIN_DURATION = Duration.ofSeconds(1);
     private static final int MAX_TEXT = 2000;
@@ -51,8 +55,11 @@ public final class SubmissionValidator {
         }
         if (blank(submission.resourceKind())) {
             violations.add("resource.kind is required");
+        } else if (submission.resourceKind().equals(BUNDLE)) {
+            bundle(submission, violations);
         } else if (!submission.resourceKind().equals("postgres")) {
-            violations.add("resource.kind '" + submission.resourceKind() + "' is not supported: use postgres");
+            violations.add("resource.kind '" + submission.resourceKind() + "' is not supported: use postgres, or"
+                    + " name a bundle");
         } else {
             postgres(submission, violations);
         }
@@ -71,6 +78,20 @@ public final class SubmissionValidator {
             violations.add("duration must be between " + MIN_DURATION + " and " + maxDuration + ", got " + duration);
         }
         return violations;
+    }
+
+    /** A requestable role asked for by name: its scopes are the policies' to say, so the request names none. */
+    private static void bundle(Submission submission, List<String> violations) {
+        String name = submission.resourceName();
+        if (blank(name) || !BUNDLE_NAME.matcher(name).matches()) {
+            violations.add("bundle must be 1-100 characters of letters, digits and . _ -");
+        }
+        if (!submission.actions().isEmpty() || !submission.columns().isEmpty() || submission.rowFilter() != null) {
+            violations.add("a bundle request names no scope: the bundle's definition says what it gives");
+        }
+        if (submission.extendsRequestId() != null) {
+            violations.add("a bundle is extended by extending each of its grants");
+        }
     }
 
     private static void postgres(Submission submission, List<String> violations) {

@@ -60,6 +60,20 @@ class SubmissionValidatorTest {
         Submission kafka = new Submission(null, "alice", List.of(), "kafka", "orders", List.of("READ"), List.of(),
                 null, "r", null, Duration.ofMinutes(1), "rest");
 
-        assertThat(validator.violations(kafka)).containsExactly("resource.kind 'kafka' is not supported: use postgres");
+        assertThat(validator.violations(kafka))
+                .containsExactly("resource.kind 'kafka' is not supported: use postgres, or name a bundle");
+    }
+
+    @Test
+    void violations_ofABundleRequest_nameOnly_noScope() {
+        Submission bundle = new Submission(null, "alice", List.of(), SubmissionValidator.BUNDLE, "support-debug",
+                List.of(), List.of(), null, "INC-1", null, Duration.ofHours(1), "rest");
+        Submission withScope = new Submission(null, "alice", List.of(), SubmissionValidator.BUNDLE, "support debug",
+                List.of("SELECT"), List.of(), null, "INC-1", null, Duration.ofHours(1), "rest");
+
+        assertThat(validator.violations(bundle)).isEmpty();
+        assertThat(validator.violations(withScope)).containsExactly(
+                "bundle must be 1-100 characters of letters, digits and . _ -",
+                "a bundle request names no scope: the bundle's definition says what it gives");
     }
 }
