@@ -1,5 +1,6 @@
 package dev.lapse.bench;
 
+import dev.lapse.bench.approval.ApprovalSection;
 import dev.lapse.bench.baseline.BaselineSection;
 import dev.lapse.bench.lapse.LapseSection;
 import dev.lapse.bench.postgres.PostgresSection;
@@ -62,6 +63,7 @@ public final class BenchmarkRun {
         sections.put("rest", new LapseSection(LapseSection.Channel.REST, options));
         sections.put("ratio", new RatioSection(options));
         sections.put("postgres", new PostgresSection(options));
+        sections.put("approvals", new ApprovalSection(options));
         sections.put("revoker", new RevokerSection(options));
         sections.put("wheel", new WheelSection(options));
         return sections;
