@@ -11,4 +11,7 @@ class ArchitectureTest {
 
     @ArchTest
     static final ArchRule submissionAndTimelineArePure = DomainRules.frameworkFree("dev.lapse.request.submission", "dev.lapse.request.timeline");
+
+    @ArchTest
+    static final ArchRule notifyIsPure = DomainRules.frameworkFree("dev.lapse.request.notify");
 }
