@@ -3,6 +3,8 @@ package dev.lapse.request.notify;
 import static dev.lapse.request.notify.Fixtures.SUBJECT;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -110,11 +112,25 @@ class NotificationsTest {
     }
 
     @Test
+    void toJson_isReadBackByAJsonParser() throws Exception {
+        Notification n = new Notification("id", NotificationType.REQUEST_DENIED, Fixtures.T0, "r1", null,
+                Fixtures.SUBJECT.requester(), null, null, null, null, null, null, "p",
+                "quote \" slash \\ é \u2028 \u0007", null);
+
+        JsonNode read = new ObjectMapper().readTree(n.toJson());
+
+        assertThat(read.get("reason").asText()).isEqualTo("quote \" slash \\ é \u2028 \u0007");
+        assertThat(read.get("requester").get("groups").get(0).asText()).isEqualTo("support");
+        assertThat(read.has("grantId")).isFalse();
+    }
+
+    @Test
     void toJson_escapesControlCharacters() {
         Notification n = new Notification("id", NotificationType.REQUEST_DENIED, Fixtures.T0, "r\n1", null, null, null,
                 null, null, null, null, List.of(), null, "tab\there\u0001\\", null);
 
         assertThat(n.toJson()).isEqualTo("{\"id\":\"id\",\"type\":\"request.denied\",\"occurredAt\":"
-                + "\"2026-11-23T09:00:00Z\",\"requestId\":\"r\\n1\",\"approvers\":[],\"reason\":\"tab\\there\\u0001\\\\\"}");
+                + "\"2026-11-23T09:00:00Z\",\"requestId\":\"r\\n1\",\"approvers\":[],"
+                + "\"reason\":\"tab\\there\\u0001\\\\\"}");
     }
 }

@@ -161,7 +161,7 @@ class NotifierTest {
         harness.advanceTo(30 + TEN_MINUTES - LEAD);
         harness.deliverAll(harness.poll());
 
-        assertThat(harness.sent).extracting(d -> d.notification().type().wireName() + " " + d.notification().requestId())
+        assertThat(harness.sent).extracting(NotifierTest::typeAndRequest)
                 .containsExactly("grant.expiring r1", "grant.expiring r3");
     }
 
@@ -180,7 +180,7 @@ class NotifierTest {
         harness.advanceTo(TEN_MINUTES - LEAD);
         harness.deliverAll(harness.poll());
 
-        assertThat(harness.sent).extracting(d -> d.notification().type().wireName() + " " + d.notification().requestId())
+        assertThat(harness.sent).extracting(NotifierTest::typeAndRequest)
                 .as("r2's notice was delivered before the restart; r1's is still owed").containsExactly(
                         "grant.expiring r1");
     }
@@ -214,7 +214,7 @@ class NotifierTest {
         assertThat(harness.sent).as("no notice fires before every partition of the group is read").isEmpty();
         harness.deliverAll(harness.poll());
 
-        assertThat(harness.sent).extracting(d -> d.notification().type().wireName() + " " + d.notification().requestId())
+        assertThat(harness.sent).extracting(NotifierTest::typeAndRequest)
                 .as("r0's grant has ended by its time, r1's was revoked: neither gets an expiring notice").isEmpty();
     }
 
@@ -235,7 +235,7 @@ class NotifierTest {
         harness.advanceTo(2 * TEN_MINUTES - LEAD + 10);
         harness.deliverAll(harness.poll());
 
-        assertThat(harness.sent).extracting(d -> d.notification().type().wireName() + " " + d.notification().requestId())
+        assertThat(harness.sent).extracting(NotifierTest::typeAndRequest)
                 .containsExactly("grant.expiring r0");
     }
 
@@ -325,6 +325,10 @@ class NotifierTest {
         assertThat(Notifier.Restored.parse(restored.format())).contains(restored);
         assertThat(Notifier.Restored.parse("written by someone else")).isEmpty();
         assertThat(Notifier.Restored.parse(null)).isEmpty();
+    }
+
+    private static String typeAndRequest(Dispatch dispatch) {
+        return dispatch.notification().type().wireName() + " " + dispatch.notification().requestId();
     }
 
     private static List<String> types(List<Dispatch> dispatches) {
