@@ -9,6 +9,7 @@ import java.util.OptionalLong;
 import java.util.PriorityQueue;
 import java.util.TreeMap;
 import java.util.function.IntPredicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The "expires soon" notices not yet finished, by due time. No event announces them: each is derived from its
@@ -39,8 +40,8 @@ final class ExpiringNotices {
         final long dueMs;
         final long expiresAtMs;
         final CommitLedger.Hold hold;
-        private Key key;
-        private TreeMap<Long, Integer> unfinished;
+        private @Nullable Key key;
+        private @Nullable TreeMap<Long, Integer> unfinished;
         private boolean finished;
 
         Notice(Notification notification, Source source, long dueMs, long expiresAtMs, CommitLedger.Hold hold) {
