@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.lapse.event.AccessApproved;
 import dev.lapse.event.AccessDenied;
@@ -40,6 +41,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntUnaryOperator;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -61,10 +63,12 @@ class WebhooksIT {
     private static final String SECRET = "whsec_webhooks_it_0123456789abcdef";
     private static final TestStack stack = TestStack.get();
     private static final ObjectMapper json = new ObjectMapper();
-    private static final Receiver steady = new Receiver(0);
+    private static final Receiver steady = new Receiver(attempt -> 204);
     /** Answers 503, then 429, and takes the third attempt of each notification. */
-    private static final Receiver flaky = new Receiver(2);
-    private static final Receiver restarts = new Receiver(0);
+    private static final Receiver flaky = new Receiver(attempt -> attempt == 1 ? 503 : attempt == 2 ? 429 : 200);
+    /** Answers 410 Gone: never worth another attempt. */
+    private static final Receiver gone = new Receiver(attempt -> 410);
+    private static final Receiver restarts = new Receiver(attempt -> 204);
     private static HttpServer server;
     @TempDir
     static Path dir;
@@ -74,6 +78,7 @@ class WebhooksIT {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/steady", exchange -> steady.handle(exchange));
         server.createContext("/flaky", exchange -> flaky.handle(exchange));
+        server.createContext("/gone", exchange -> gone.handle(exchange));
         server.createContext("/restarts", exchange -> restarts.handle(exchange));
         server.start();
         Files.writeString(dir.resolve("secret"), SECRET + "\n");
@@ -95,6 +100,9 @@ class WebhooksIT {
                 "--lapse.notify.webhooks[0].secret-file=" + dir.resolve("secret"),
                 "--lapse.notify.webhooks[1].name=flaky", "--lapse.notify.webhooks[1].url=" + url("/flaky"),
                 "--lapse.notify.webhooks[1].secret-file=" + dir.resolve("secret"),
+                "--lapse.notify.webhooks[2].name=gone", "--lapse.notify.webhooks[2].url=" + url("/gone"),
+                "--lapse.notify.webhooks[2].secret-file=" + dir.resolve("secret"),
+                "--lapse.notify.webhooks[2].events=request.denied",
                 "--lapse.notify.expiring-lead=PT3S");
         try {
             Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
@@ -119,6 +127,7 @@ class WebhooksIT {
                     && steady.accepted(r3).size() == 2 && flaky.accepted(r3).size() == 2);
             steady.awaitQuiet();
             flaky.awaitQuiet();
+            gone.awaitQuiet();
 
             for (Receiver receiver : List.of(steady, flaky)) {
                 assertThat(receiver.accepted(r1)).containsExactlyElementsOf(r1Types);
@@ -150,6 +159,13 @@ class WebhooksIT {
             MeterRegistry meters = app.getBean(MeterRegistry.class);
             assertThat(meters.get(WebhookFeed.DELIVERIES).tags("outcome", "delivered", "webhook", "flaky").counter()
                     .count()).isEqualTo(8);
+            assertThat(gone.received(r1, r2, r3)).as("only the type it wants, refused once and given up")
+                    .singleElement().satisfies(delivery -> {
+                        assertThat(delivery.type()).isEqualTo("request.denied");
+                        assertThat(delivery.attempt()).isEqualTo("1");
+                    });
+            assertThat(meters.get(WebhookFeed.DELIVERIES).tags("outcome", "given_up", "webhook", "gone").counter()
+                    .count()).isEqualTo(1);
         } finally {
             app.close();
         }
@@ -279,24 +295,24 @@ class WebhooksIT {
             String type, String requestId) {
     }
 
-    /** An HTTP receiver that records every request and refuses the first {@code failures} attempts of each id. */
+    /** An HTTP receiver that records every request and answers each attempt of an id with the status it is told. */
     static final class Receiver {
 
-        private final int failures;
+        private final IntUnaryOperator statusOfAttempt;
         private final List<Delivery> deliveries = new CopyOnWriteArrayList<>();
         private final Map<String, AtomicInteger> attemptsById = new ConcurrentHashMap<>();
         private final AtomicLong lastNanos = new AtomicLong(System.nanoTime());
 
-        Receiver(int failures) {
-            this.failures = failures;
+        Receiver(IntUnaryOperator statusOfAttempt) {
+            this.statusOfAttempt = statusOfAttempt;
         }
 
-        void handle(com.sun.net.httpserver.HttpExchange exchange) throws IOException {
+        void handle(HttpExchange exchange) throws IOException {
             byte[] body = exchange.getRequestBody().readAllBytes();
             JsonNode parsed = json.readTree(body);
             String id = exchange.getRequestHeaders().getFirst(WebhookSender.ID_HEADER);
             int attempt = attemptsById.computeIfAbsent(id, key -> new AtomicInteger()).incrementAndGet();
-            int status = attempt > failures ? 204 : attempt == 1 ? 503 : 429;
+            int status = statusOfAttempt.applyAsInt(attempt);
             deliveries.add(new Delivery(id, exchange.getRequestHeaders().getFirst(WebhookSender.ATTEMPT_HEADER),
                     exchange.getRequestHeaders().getFirst(WebhookSignature.HEADER),
                     exchange.getRequestHeaders().getFirst("Content-Type"), body, status,
