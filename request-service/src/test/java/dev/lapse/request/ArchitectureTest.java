@@ -11,5 +11,6 @@ class ArchitectureTest {
 
     @ArchTest
     static final ArchRule domainIsPure = DomainRules.frameworkFree("dev.lapse.request.submission",
-            "dev.lapse.request.timeline", "dev.lapse.request.identity", "dev.lapse.request.approval");
+            "dev.lapse.request.timeline", "dev.lapse.request.identity", "dev.lapse.request.approval",
+            "dev.lapse.request.notify");
 }
