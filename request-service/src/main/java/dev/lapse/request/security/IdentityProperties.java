@@ -119,7 +119,8 @@ public record IdentityProperties(
                 checked.put(user, names);
             });
             users = java.util.Collections.unmodifiableMap(checked);
-            if (tokenLifetime.compareTo(Duration.ofMinutes(1)) < 0 || tokenLifetime.compareTo(Duration.ofDays(30)) > 0) {
+            if (tokenLifetime.compareTo(Duration.ofMinutes(1)) < 0
+                    || tokenLifetime.compareTo(Duration.ofDays(30)) > 0) {
                 throw new IllegalArgumentException("lapse.identity.embedded.token-lifetime must be PT1M..P30D, got "
                         + tokenLifetime);
             }
