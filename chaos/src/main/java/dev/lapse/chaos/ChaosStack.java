@@ -115,7 +115,7 @@ final class ChaosStack implements AutoCloseable {
                     args.add("--lapse.identity.embedded.directory=" + identityDirectory(dir));
                     args.add("--lapse.request.ingress.trusted-systems=" + LoadDriver.SOURCE_SYSTEM);
                 } else {
-                    // Spring Security is on the classpath for request-service; the others have no security of their own.
+                    // Spring Security is on the classpath for request-service; the others have none of their own.
                     args.add(SharedClasspath.WITHOUT_SECURITY);
                 }
                 args.addAll(extraArguments.getOrDefault(name, List.of()));

@@ -164,7 +164,8 @@ class LapseFlowIT {
                             .header("Authorization", "Bearer " + bob).GET().build(),
                     HttpResponse.BodyHandlers.ofString()).body()).contains("\"status\":\"GRANTED\""));
             String timeline = http.send(HttpRequest.newBuilder(URI.create(api + "/v1/requests/" + warm))
-                    .header("Authorization", "Bearer " + bob).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+                    .header("Authorization", "Bearer " + bob).GET().build(), HttpResponse.BodyHandlers.ofString())
+                    .body();
             System.out.printf("e2e %s: %s%n", warm,
                     timeline.replaceAll(".*(\"submittedToGrantedMs\":[0-9]+).*", "$1"));
         }

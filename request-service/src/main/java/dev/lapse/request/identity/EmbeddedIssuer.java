@@ -31,6 +31,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -170,7 +171,7 @@ public final class EmbeddedIssuer {
             }
             for (Map.Entry<String, ? extends Collection<String>> user : users.entrySet()) {
                 Path file = tokenFile(directory, user.getKey());
-                OwnerOnlyFiles.replace(file, mint(Caller.of(user.getKey(), java.util.Set.copyOf(user.getValue())),
+                OwnerOnlyFiles.replace(file, mint(Caller.of(user.getKey(), Set.copyOf(user.getValue())),
                         lifetime) + "\n");
                 written.add(file);
             }
