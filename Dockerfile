@@ -45,7 +45,7 @@ RUN set -eu; \
 RUN set -eu; \
     groupadd --gid 10001 lapse; \
     useradd --uid 10001 --gid lapse --no-create-home --home-dir /app --shell /usr/sbin/nologin lapse; \
-    mkdir -p /app /var/lib/lapse/audit; \
+    mkdir -p /app /var/lib/lapse/audit /var/lib/lapse/identity; \
     chown -R lapse:lapse /var/lib/lapse
 
 WORKDIR /app

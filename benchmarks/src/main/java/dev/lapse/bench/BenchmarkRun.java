@@ -10,6 +10,7 @@ import dev.lapse.bench.report.Table;
 import dev.lapse.bench.revoker.RevokerSection;
 import dev.lapse.bench.wheel.WheelSection;
 import dev.lapse.request.RequestServiceApplication;
+import dev.lapse.bench.lapse.Approvable;
 import dev.lapse.standalone.LapseStandalone;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -100,7 +101,9 @@ public final class BenchmarkRun {
         LapseStandalone lapse;
         try {
             lapse = LapseStandalone.start(new LapseStandalone.Options(dataDir, 0, 0, Map.of()), registryHome,
-                    "--logging.config=classpath:benchmarks-logback.xml");
+                    "--logging.config=classpath:benchmarks-logback.xml",
+                    // The ingress sections submit as this system; it must be trusted to name their requester.
+                    "--lapse.request.ingress.trusted-systems=" + Approvable.SOURCE);
         } catch (RuntimeException e) {
             deleteQuietly(dataDir);
             throw e;
@@ -111,7 +114,7 @@ public final class BenchmarkRun {
         try {
             log.info("Broker, registry and services up in {} s", (System.nanoTime() - startNanos) / 1_000_000_000);
             Stand stand = new Stand(lapse.bootstrapServers(), lapse.registryUrl(),
-                    lapse.url(RequestServiceApplication.NAME), dataDir, lapse::stopServices,
+                    lapse.url(RequestServiceApplication.NAME), dataDir, lapse.identityDirectory(), lapse::stopServices,
                     (service, more) -> lapse.restartService(service, more.toArray(String[]::new)));
             for (Section section : sections) {
                 long sectionStart = System.nanoTime();

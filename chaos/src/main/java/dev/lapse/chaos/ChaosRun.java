@@ -126,7 +126,8 @@ public final class ChaosRun {
              ChaosStack stack = ChaosStack.start(runDir, registryHome, classpath, options.tickMs(), targetArguments);
              LifecycleReader reader = new LifecycleReader(stack.bootstrapServers(), stack.registryUrl());
              LoadDriver load = new LoadDriver(stack.service(RequestServiceApplication.NAME), reader,
-                     stack.bootstrapServers(), stack.registryUrl(), options.ratePerSecond(), loadRandom, loadTarget);
+                     stack.bootstrapServers(), stack.registryUrl(), options.ratePerSecond(), loadRandom, loadTarget,
+                     ChaosStack.identityDirectory(stack.runDir()));
              GrantRoleWatcher watcher = database == null ? null : new GrantRoleWatcher(database)) {
             reader.start();
             if (watcher != null) {

@@ -8,6 +8,7 @@ import dev.lapse.embedded.SchemaRegistryProcess;
 import dev.lapse.grant.GrantIssuerApplication;
 import dev.lapse.policy.PolicyEngineApplication;
 import dev.lapse.request.RequestServiceApplication;
+import dev.lapse.request.security.SharedClasspath;
 import dev.lapse.revoker.RevokerApplication;
 import dev.lapse.standalone.StopSequence;
 import java.io.IOException;
@@ -109,6 +110,14 @@ final class ChaosStack implements AutoCloseable {
                 if (name.equals(RevokerApplication.NAME)) {
                     args.add("--lapse.revoker.tick-ms=" + tickMs);
                 }
+                if (name.equals(RequestServiceApplication.NAME)) {
+                    // The load driver mints its callers' tokens with the key kept here; its ingress is trusted.
+                    args.add("--lapse.identity.embedded.directory=" + identityDirectory(dir));
+                    args.add("--lapse.request.ingress.trusted-systems=" + LoadDriver.SOURCE_SYSTEM);
+                } else {
+                    // Spring Security is on the classpath for request-service; the others have none of their own.
+                    args.add(SharedClasspath.WITHOUT_SECURITY);
+                }
                 args.addAll(extraArguments.getOrDefault(name, List.of()));
                 ServiceProcess service = new ServiceProcess(name, mainClass, port, args, classpath, dir);
                 stack.services.put(name, service);
@@ -136,6 +145,11 @@ final class ChaosStack implements AutoCloseable {
 
     Path runDir() {
         return runDir;
+    }
+
+    /** Where request-service's embedded issuer keeps its signing key, in a run directory. */
+    static Path identityDirectory(Path runDir) {
+        return directory(runDir).resolve("identity");
     }
 
     ServiceProcess service(String name) {

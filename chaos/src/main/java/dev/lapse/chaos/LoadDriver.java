@@ -10,6 +10,8 @@ import dev.lapse.event.ActorKind;
 import dev.lapse.event.Requester;
 import dev.lapse.event.Resource;
 import dev.lapse.event.Scope;
+import dev.lapse.request.identity.Caller;
+import dev.lapse.request.identity.EmbeddedIssuer;
 import dev.lapse.schemas.Topics;
 import dev.lapse.schemas.serde.AvroSerializer;
 import java.io.IOException;
@@ -17,12 +19,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -51,6 +55,9 @@ import org.slf4j.LoggerFactory;
  * <p>Every random choice is made on the one ticker thread, from the seeded {@link Random}.
  */
 final class LoadDriver implements AutoCloseable {
+
+    /** The load's source system on the ingress topic; the chaos stack trusts it to name requesters. */
+    static final String SOURCE_SYSTEM = "chaos-harness";
 
     private static final Logger log = LoggerFactory.getLogger(LoadDriver.class);
     private static final Duration GIVE_UP = Duration.ofSeconds(60);
@@ -124,10 +131,18 @@ final class LoadDriver implements AutoCloseable {
     }
 
     private final LoadTarget target;
+    private final Path identityDirectory;
+    /** Each requester's bearer token, minted on first use with request-service's embedded issuer key. */
+    private final Map<String, String> tokens = new ConcurrentHashMap<>();
 
+    /**
+     * @param identityDirectory where request-service keeps its embedded issuer's key: REST calls are made as the
+     *     request's requester, with a token minted from it
+     */
     LoadDriver(ServiceProcess requestService, LifecycleReader reader, String bootstrapServers, String registryUrl,
-            double ratePerSecond, Random random, LoadTarget target) {
+            double ratePerSecond, Random random, LoadTarget target, Path identityDirectory) {
         this.requestService = requestService;
+        this.identityDirectory = identityDirectory;
         this.target = target;
         this.reader = reader;
         this.random = random;
@@ -201,7 +216,7 @@ final class LoadDriver implements AutoCloseable {
     private void submitFirst(Plan plan) {
         boolean accepted;
         if (plan.channel() == Channel.REST) {
-            int status = post("/v1/requests", restBody(plan), code -> code >= 500);
+            int status = post("/v1/requests", restBody(plan), plan.requester(), code -> code >= 500);
             accepted = status == 202 || status == 409;
         } else {
             accepted = send(plan);
@@ -215,7 +230,7 @@ final class LoadDriver implements AutoCloseable {
     private void submitAgain(Plan plan) {
         if (plan.channel() == Channel.REST) {
             restDuplicates.incrementAndGet();
-            int status = post("/v1/requests", restBody(plan), code -> code >= 500);
+            int status = post("/v1/requests", restBody(plan), plan.requester(), code -> code >= 500);
             if (status == 409) {
                 restConflicts.incrementAndGet();
             } else if (status == 202) {
@@ -238,9 +253,9 @@ final class LoadDriver implements AutoCloseable {
             if (now < grant.expiresAtMs() - 200) {
                 senders.execute(() -> {
                     // 404 while the read model has not seen the grant yet: ask again.
-                    int status = post("/v1/grants/" + grant.grantId() + "/revoke",
-                            "{\"by\": \"chaos-harness\", \"reason\": \"done early\"}",
-                            code -> code >= 500 || code == 404);
+                    // The requester ends its own grant early.
+                    int status = post("/v1/grants/" + grant.grantId() + "/revoke", "{\"reason\": \"done early\"}",
+                            plans.get(requestId).requester(), code -> code >= 500 || code == 404);
                     if (status == 202) {
                         revocations.incrementAndGet();
                     }
@@ -249,11 +264,15 @@ final class LoadDriver implements AutoCloseable {
         }));
     }
 
-    /** POSTs until an answer that {@code retry} does not reject, or {@link #GIVE_UP}; -1 if none came. */
-    private int post(String path, String json, IntPredicate retry) {
+    /**
+     * POSTs as {@code caller} until an answer that {@code retry} does not reject, or {@link #GIVE_UP}; -1 if none
+     * came.
+     */
+    private int post(String path, String json, String caller, IntPredicate retry) {
         Instant deadline = Instant.now().plus(GIVE_UP);
         HttpRequest request = HttpRequest.newBuilder(URI.create(requestService.url() + path))
                 .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + token(caller))
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build();
         while (true) {
             try {
@@ -274,19 +293,25 @@ final class LoadDriver implements AutoCloseable {
         }
     }
 
+    /** The requester's token, in the group the load's requests name (the service is healthy, so its key exists). */
+    private String token(String requester) {
+        return tokens.computeIfAbsent(requester, id -> EmbeddedIssuer.load(identityDirectory)
+                .mint(Caller.of(id, Set.of("support")), Duration.ofHours(12)));
+    }
+
     private boolean send(Plan plan) {
         AccessRequested event = AccessRequested.newBuilder()
                 .setEventId(UUID.randomUUID().toString())
                 .setRequestId(plan.requestId())
                 .setOccurredAt(Instant.now())
-                .setCausedBy(new Actor(ActorKind.SYSTEM, "chaos-harness"))
+                .setCausedBy(new Actor(ActorKind.SYSTEM, SOURCE_SYSTEM))
                 .setRequester(new Requester(plan.requester(), List.of("support")))
                 .setResource(new Resource("postgres", plan.resource()))
                 .setScope(new Scope(List.of(plan.action()), plan.columns(), null))
                 .setReason(plan.reason())
                 .setTicket(null)
                 .setRequestedDurationMs(plan.durationMs())
-                .setSourceSystem("chaos-harness")
+                .setSourceSystem(SOURCE_SYSTEM)
                 .build();
         try {
             ingress.send(new ProducerRecord<>(Topics.ACCESS_SUBMITTED.name(), plan.requestId(), event))

@@ -7,6 +7,7 @@ import dev.lapse.embedded.SchemaRegistryProcess;
 import dev.lapse.grant.GrantIssuerApplication;
 import dev.lapse.policy.PolicyEngineApplication;
 import dev.lapse.request.RequestServiceApplication;
+import dev.lapse.request.security.SharedClasspath;
 import dev.lapse.revoker.RevokerApplication;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -27,6 +28,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * Closing it stops the services (in reverse start order), then the broker, then the registry, each even when an
  * earlier one fails to stop. A registry left running by a launcher that was killed is ended at the next start (see
  * {@link SchemaRegistryProcess}), and a port held by any other process is refused before anything starts.
+ * request-service's embedded issuer keeps its key and the demo users' token files in the data directory too
+ * ({@link #identityDirectory()}), so tokens outlive a restart until they expire.
  */
 public final class LapseStandalone implements AutoCloseable {
 
@@ -66,6 +69,27 @@ public final class LapseStandalone implements AutoCloseable {
                 throw new IllegalArgumentException(key + " must be a port number (0..65535), got '" + value + "'");
             }
         }
+    }
+
+    /**
+     * The demo's users and their groups, for whom the embedded issuer writes token files
+     * ({@code <data dir>/identity/tokens/<user>.jwt}); the groups are those the sample policies name.
+     */
+    public static final Map<String, List<String>> DEMO_USERS = demoUsers();
+    /**
+     * The source systems the standalone trusts to name requesters on {@code lapse.access.submitted}: the README's
+     * example system. Another list replaces it: {@code --lapse.request.ingress.trusted-systems=...}.
+     */
+    public static final List<String> DEMO_SOURCE_SYSTEMS = List.of("helpdesk");
+
+    private static Map<String, List<String>> demoUsers() {
+        Map<String, List<String>> users = new LinkedHashMap<>();
+        users.put("alice", List.of("support"));
+        users.put("bob", List.of("support"));
+        users.put("carol", List.of("data-owners"));
+        users.put("oscar", List.of("oncall"));
+        users.put("admin", List.of("lapse-admins"));
+        return Collections.unmodifiableMap(users);
     }
 
     /** The name of the broker in port settings and messages. */
@@ -139,9 +163,43 @@ public final class LapseStandalone implements AutoCloseable {
                 "--lapse.audit.directory=" + options.dataDir().resolve("audit").toAbsolutePath(),
                 // One JVM, five applications: one banner (ours) and start-up lines that name the service.
                 "--spring.main.banner-mode=off", "--spring.main.log-startup-info=false"));
-        args.addAll(extraArgs);
-        Collections.addAll(args, more);
+        List<String> given = new ArrayList<>(extraArgs);
+        Collections.addAll(given, more);
+        if (name.equals(RequestServiceApplication.NAME)) {
+            args.addAll(identityArguments(given));
+        } else {
+            // Spring Security comes with request-service's classes; the other services have no security of their own.
+            args.add(SharedClasspath.WITHOUT_SECURITY);
+        }
+        args.addAll(given);
         return BUILDERS.get(name).get().run(args.toArray(String[]::new));
+    }
+
+    /**
+     * request-service's identity: the embedded issuer keeps its key and the demo users' token files under the data
+     * directory, and the demo's source systems are trusted, each unless {@code given} sets it otherwise.
+     */
+    private List<String> identityArguments(List<String> given) {
+        List<String> args = new ArrayList<>();
+        if (given.stream().noneMatch(arg -> arg.startsWith("--lapse.identity.embedded.directory="))) {
+            args.add("--lapse.identity.embedded.directory=" + identityDirectory());
+        }
+        if (given.stream().noneMatch(arg -> arg.startsWith("--lapse.identity.embedded.users"))) {
+            DEMO_USERS.forEach((user, groups) -> args.add("--lapse.identity.embedded.users." + user + "="
+                    + String.join(",", groups)));
+        }
+        if (given.stream().noneMatch(arg -> arg.startsWith("--lapse.request.ingress.trusted-systems="))) {
+            args.add("--lapse.request.ingress.trusted-systems=" + String.join(",", DEMO_SOURCE_SYSTEMS));
+        }
+        return args;
+    }
+
+    /**
+     * Where request-service's embedded issuer keeps its signing key and the token files: {@code <data dir>/identity}.
+     * Tools and tests mint tokens from it with {@code EmbeddedIssuer.load(identityDirectory())}.
+     */
+    public Path identityDirectory() {
+        return options.dataDir().resolve("identity").toAbsolutePath();
     }
 
     /**
@@ -277,6 +335,7 @@ public final class LapseStandalone implements AutoCloseable {
 
     private static String banner(LapseStandalone lapse, Options options, String postgres) {
         String api = lapse.url(RequestServiceApplication.NAME);
+        Path tokens = lapse.identityDirectory().resolve("tokens");
         return """
 
                 ─────────────────────────────────────────────────────────────────────
@@ -289,17 +348,21 @@ public final class LapseStandalone implements AutoCloseable {
                    revoker             %s
                    audit-sink          %s   (GET /v1/audit/verify)
                    %s
+                   Identity            tokens of %s in %s
+                                       (embedded issuer; JWKS at %s/.well-known/jwks.json)
 
-                 Try it:
-                   curl -s -X POST %s/v1/requests -H 'Content-Type: application/json' -d '{
-                     "requester": {"id": "alice@example.com", "groups": ["support"]},
+                 Try it, as alice:
+                   curl -s -X POST %s/v1/requests -H 'Content-Type: application/json' \\
+                     -H "Authorization: Bearer $(cat %s/alice.jwt)" -d '{
                      "resource":  {"kind": "postgres", "name": "crm.public.customers"},
                      "scope":     {"actions": ["SELECT"], "columns": ["id", "email"]},
                      "reason": "INC-1234: customer cannot log in", "duration": "PT30S"}'
-                   curl -s %s/v1/requests/<requestId>     # requested → approved → granted → expired
+                   curl -s %s/v1/requests/<requestId> \\
+                     -H "Authorization: Bearer $(cat %s/alice.jwt)"   # requested → approved → granted → expired
                 ─────────────────────────────────────────────────────────────────────
                 """.formatted(options.dataDir().toAbsolutePath(), lapse.bootstrapServers(), lapse.registryUrl(), api,
                 lapse.url(PolicyEngineApplication.NAME), lapse.url(GrantIssuerApplication.NAME),
-                lapse.url(RevokerApplication.NAME), lapse.url(AuditSinkApplication.NAME), postgres, api, api);
+                lapse.url(RevokerApplication.NAME), lapse.url(AuditSinkApplication.NAME), postgres,
+                String.join(", ", DEMO_USERS.keySet()), tokens, api, api, tokens, api, tokens);
     }
 }

@@ -8,6 +8,8 @@ import dev.lapse.event.AccessExpired;
 import dev.lapse.event.AccessGranted;
 import dev.lapse.event.AccessRequested;
 import dev.lapse.request.RequestServiceApplication;
+import dev.lapse.request.identity.Caller;
+import dev.lapse.request.identity.EmbeddedIssuer;
 import dev.lapse.schemas.Events;
 import dev.lapse.schemas.Topics;
 import dev.lapse.schemas.serde.AvroSerializer;
@@ -21,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -35,7 +38,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The whole flow, end to end, on the standalone stack: a real broker, a real registry and every service in one
- * JVM. A REST request and an ingress request each run requested → approved → granted → expired → withdrawn; a
+ * JVM. A REST request (with the token file the embedded issuer wrote for alice) and an ingress request (from the
+ * trusted demo system helpdesk) each run requested → approved → granted → expired → withdrawn; a
  * poison ingress record is parked while the others go on; each expiry comes within a bounded delay of its time;
  * and the audit log holds every event and verifies.
  */
@@ -66,13 +70,22 @@ class LapseFlowIT {
     @Test
     void restRequest_ingressRequest_andPoison_runTheirWholeLives() throws Exception {
         String api = lapse.url(RequestServiceApplication.NAME);
+        // The README's way to call: the token file the embedded issuer wrote for the demo user alice.
+        String alice = Files.readString(EmbeddedIssuer.tokenFile(lapse.identityDirectory(), "alice")).trim();
+        String admin = Files.readString(EmbeddedIssuer.tokenFile(lapse.identityDirectory(), "admin")).trim();
+        String bob = EmbeddedIssuer.load(lapse.identityDirectory()).mint(Caller.of("bob", Set.of()),
+                Duration.ofMinutes(10));
 
-        // given: a REST request for 3 seconds
+        // given: without a token, nothing is accepted
+        assertThat(http.send(HttpRequest.newBuilder(URI.create(api + "/v1/requests"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+
+        // and: a REST request of alice's for 3 seconds
         HttpResponse<String> submitted = http.send(HttpRequest.newBuilder(URI.create(api + "/v1/requests"))
-                .header("Content-Type", "application/json")
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + alice)
                 .POST(HttpRequest.BodyPublishers.ofString("""
                         {"requestId": "e2e-rest",
-                         "requester": {"id": "alice@example.com", "groups": ["support"]},
                          "resource": {"kind": "postgres", "name": "crm.public.customers"},
                          "scope": {"actions": ["SELECT"], "columns": ["id", "email"]},
                          "reason": "INC-1234: customer cannot log in", "duration": "PT3S"}""")).build(),
@@ -94,11 +107,13 @@ class LapseFlowIT {
             avro.send(new ProducerRecord<>(Topics.ACCESS_SUBMITTED.name(), "e2e-ingress", fromHelpdesk)).get();
         }
 
-        // then: both timelines reach the end of their lives
+        // then: both timelines reach the end of their lives (alice reads hers; the helpdesk's, an admin)
         for (String requestId : List.of("e2e-rest", "e2e-ingress")) {
+            String reader = requestId.equals("e2e-rest") ? alice : admin;
             await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
                 HttpResponse<String> timeline = http.send(HttpRequest.newBuilder(
-                        URI.create(api + "/v1/requests/" + requestId)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                        URI.create(api + "/v1/requests/" + requestId)).header("Authorization", "Bearer " + reader)
+                        .GET().build(), HttpResponse.BodyHandlers.ofString());
                 assertThat(timeline.body()).contains("\"status\":\"WITHDRAWN\"");
             });
         }
@@ -138,16 +153,19 @@ class LapseFlowIT {
         for (int i = 0; i < 5; i++) {
             String warm = "e2e-warm-" + i;
             http.send(HttpRequest.newBuilder(URI.create(api + "/v1/requests")).header("Content-Type", "application/json")
+                    .header("Authorization", "Bearer " + bob)
                     .POST(HttpRequest.BodyPublishers.ofString(("{\"requestId\": \"%s\", \"requester\": {\"id\": \"bob\"},"
                             + " \"resource\": {\"kind\": \"postgres\", \"name\": \"crm.public.customers\"},"
                             + " \"scope\": {\"actions\": [\"SELECT\"], \"columns\": [\"email\"]},"
                             + " \"reason\": \"warm-up\", \"duration\": \"PT1H\"}").formatted(warm))).build(),
                     HttpResponse.BodyHandlers.ofString());
             await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).untilAsserted(() -> assertThat(http.send(
-                    HttpRequest.newBuilder(URI.create(api + "/v1/requests/" + warm)).GET().build(),
+                    HttpRequest.newBuilder(URI.create(api + "/v1/requests/" + warm))
+                            .header("Authorization", "Bearer " + bob).GET().build(),
                     HttpResponse.BodyHandlers.ofString()).body()).contains("\"status\":\"GRANTED\""));
-            String timeline = http.send(HttpRequest.newBuilder(URI.create(api + "/v1/requests/" + warm)).GET().build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
+            String timeline = http.send(HttpRequest.newBuilder(URI.create(api + "/v1/requests/" + warm))
+                    .header("Authorization", "Bearer " + bob).GET().build(), HttpResponse.BodyHandlers.ofString())
+                    .body();
             System.out.printf("e2e %s: %s%n", warm,
                     timeline.replaceAll(".*(\"submittedToGrantedMs\":[0-9]+).*", "$1"));
         }

@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.lapse.embedded.SchemaRegistryProcess;
 import dev.lapse.request.RequestServiceApplication;
+import dev.lapse.request.identity.Caller;
+import dev.lapse.request.identity.EmbeddedIssuer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -43,6 +46,7 @@ class PostgresAccessIT {
     private static final DemoDatabase demo = new DemoDatabase(SERVER, "postgres", "", "crm_it_" + suffix,
             "lapse_admin_it_" + suffix, "alice_it_" + suffix);
     private static LapseStandalone lapse;
+    private static String requesterToken;
 
     @BeforeAll
     static void start() throws Exception {
@@ -118,10 +122,11 @@ class PostgresAccessIT {
                     .containsExactly(List.of("4111111111111111"));
             String grantId = status(requestId).replaceAll(".*\"grantId\":\"([0-9a-f]+)\".*", "$1");
 
+            // The requester ends its own grant.
             HttpResponse<String> revoked = http.send(HttpRequest.newBuilder(URI.create(
                     lapse.url(RequestServiceApplication.NAME) + "/v1/grants/" + grantId + "/revoke"))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"by\": \"bob\", \"reason\": \"done early\"}"))
+                    .header("Content-Type", "application/json").header("Authorization", "Bearer " + token())
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"reason\": \"done early\"}"))
                     .build(), HttpResponse.BodyHandlers.ofString());
             assertThat(revoked.statusCode()).as(revoked.body()).isEqualTo(202);
 
@@ -154,14 +159,24 @@ class PostgresAccessIT {
                         String.join(", ", columns.stream().map(c -> "\"" + c + "\"").toList()), duration);
         HttpResponse<String> submitted = http.send(HttpRequest.newBuilder(
                 URI.create(lapse.url(RequestServiceApplication.NAME) + "/v1/requests"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + token())
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(202);
     }
 
     private static String status(String requestId) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(lapse.url(RequestServiceApplication.NAME)
-                + "/v1/requests/" + requestId)).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+                + "/v1/requests/" + requestId)).header("Authorization", "Bearer " + token()).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** A token of the embedded issuer for this test's requester, whose database role is the part before '@'. */
+    private static synchronized String token() {
+        if (requesterToken == null) {
+            requesterToken = EmbeddedIssuer.load(lapse.identityDirectory()).mint(Caller.of(demo.requester()
+                    + "@example.com", Set.of("support")), Duration.ofHours(1));
+        }
+        return requesterToken;
     }
 
     private static void awaitStatus(String requestId, String... anyOf) {

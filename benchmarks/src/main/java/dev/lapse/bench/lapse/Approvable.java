@@ -1,7 +1,11 @@
 package dev.lapse.bench.lapse;
 
+import dev.lapse.request.identity.Caller;
+import dev.lapse.request.identity.EmbeddedIssuer;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The request every benchmark submission makes: {@code SELECT} on two named columns of one table, which the
@@ -20,7 +24,10 @@ public record Approvable(Duration duration, String requester, String table) {
     static final String ACTION = "SELECT";
     static final List<String> COLUMNS = List.of("id", "email");
     static final String REASON = "benchmark: just-in-time approval under load";
-    static final String SOURCE = "benchmarks";
+    /** The source system of the ingress sections' submissions; the run trusts it to name requesters. */
+    public static final String SOURCE = "benchmarks";
+    /** How long the tokens of a run are valid: longer than any run. */
+    private static final Duration TOKEN_LIFETIME = Duration.ofHours(12);
 
     /** The request of the Lapse sections: bench@example.com on crm.public.customers (no target provisions it). */
     public Approvable(Duration duration) {
@@ -36,6 +43,22 @@ public record Approvable(Duration duration, String requester, String table) {
                  "scope": {"actions": ["%s"], "columns": [%s]},
                  "reason": "%s", "duration": "%s"}""".formatted(requestId, requester, quoted(GROUPS), KIND, table,
                 ACTION, quoted(COLUMNS), REASON, duration);
+    }
+
+    /** A bearer token for this request's requester, in its groups, from request-service's embedded issuer. */
+    public String bearerToken(Path identityDirectory) {
+        return bearerToken(identityDirectory, requester);
+    }
+
+    /** A bearer token for {@code requester} in the benchmark's groups. */
+    public static String bearerToken(Path identityDirectory, String requester) {
+        return EmbeddedIssuer.load(identityDirectory).mint(Caller.of(requester, Set.copyOf(GROUPS)), TOKEN_LIFETIME);
+    }
+
+    /** A bearer token of an admin, who may end anyone's grant. */
+    public static String adminToken(Path identityDirectory) {
+        return EmbeddedIssuer.load(identityDirectory).mint(Caller.of("benchmarks", Set.of("lapse-admins")),
+                TOKEN_LIFETIME);
     }
 
     private static String quoted(List<String> names) {

@@ -105,7 +105,8 @@ public final class LapseSection implements Section {
                 completions);
              Target target = channel == Channel.INGRESS
                      ? new IngressTarget(stand.bootstrapServers(), stand.registryUrl(), completions, request)
-                     : new RestTarget(stand.requestServiceUrl(), completions, request, lapse.restInFlight())) {
+                     : new RestTarget(stand.requestServiceUrl(), request.bearerToken(stand.identityDirectory()),
+                             completions, request, lapse.restInFlight())) {
             Driver driver = new Driver(target, completions);
             List<Row> rows = new ArrayList<>();
 

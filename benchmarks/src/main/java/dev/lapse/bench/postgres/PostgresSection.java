@@ -171,7 +171,8 @@ public final class PostgresSection implements Section {
     private Comparison compare(Stand stand, Completions completions, Approvable request, String what, int count) {
         Duration window = Duration.ofMillis(Math.round(1000.0 * count / options.compareRate()));
         List<String> ids = Collections.synchronizedList(new ArrayList<>());
-        try (RestTarget rest = new RestTarget(stand.requestServiceUrl(), completions, request, 64)) {
+        try (RestTarget rest = new RestTarget(stand.requestServiceUrl(), request.bearerToken(stand.identityDirectory()),
+                completions, request, 64)) {
             Target target = new Target() {
                 @Override
                 public void submit(String id) {
@@ -216,7 +217,8 @@ public final class PostgresSection implements Section {
                         .mapToObj(i -> Duration.ofMillis(shortestMs + spreadMs * ((i * 7L) % grants) / grants))
                         .toList();
                 sessions.add(pool.submit(new ReadingSession(database, roles.get(r), durations, options.pollEvery(),
-                        options.cap(), events, http, stand.requestServiceUrl())));
+                        options.cap(), events, http, stand.requestServiceUrl(),
+                        Approvable.bearerToken(stand.identityDirectory(), roles.get(r) + "@example.com"))));
             }
             List<ReadingSession.Ending> endings = new ArrayList<>();
             for (Future<List<ReadingSession.Ending>> session : sessions) {
@@ -237,6 +239,8 @@ public final class PostgresSection implements Section {
     private int revokeAndAwait(Stand stand, GrantEvents events, Comparison trial, List<String> grantIds) throws Exception {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5)).build();
+        // The run ends the grants of its requesters as an admin.
+        String admin = Approvable.adminToken(stand.identityDirectory());
         List<String> revoked = new ArrayList<>();
         for (String requestId : trial.ids()) {
             AccessGranted granted = events.fate(requestId).granted();
@@ -246,9 +250,9 @@ public final class PostgresSection implements Section {
             grantIds.add(granted.getGrantId());
             HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(stand.requestServiceUrl()
                     + "/v1/grants/" + granted.getGrantId() + "/revoke")).timeout(Duration.ofSeconds(30))
-                    .header("Content-Type", "application/json")
+                    .header("Content-Type", "application/json").header("Authorization", "Bearer " + admin)
                     .POST(HttpRequest.BodyPublishers.ofString(
-                            "{\"by\": \"benchmarks\", \"reason\": \"end of the PostgreSQL section\"}")).build(),
+                            "{\"reason\": \"end of the PostgreSQL section\"}")).build(),
                     HttpResponse.BodyHandlers.ofString());
             if (answer.statusCode() != 202) {
                 throw new IllegalStateException("revoking grant " + granted.getGrantId() + " answered "

@@ -58,13 +58,16 @@ final class ReadingSession implements Callable<List<ReadingSession.Ending>> {
     private final GrantEvents events;
     private final HttpClient http;
     private final URI submit;
+    private final String authorization;
 
     /**
      * @param durations the grants to ask for, one after the other
      * @param cap how long a grant may take to be granted, and its read to fail after {@code expiresAt}
+     * @param bearerToken the token of the requester {@code <role>@example.com}
      */
     ReadingSession(BenchDatabase database, String role, List<Duration> durations, Duration pollEvery, Duration cap,
-            GrantEvents events, HttpClient http, String requestServiceUrl) {
+            GrantEvents events, HttpClient http, String requestServiceUrl, String bearerToken) {
+        this.authorization = "Bearer " + bearerToken;
         this.database = database;
         this.role = role;
         this.durations = List.copyOf(durations);
@@ -157,8 +160,8 @@ final class ReadingSession implements Callable<List<ReadingSession.Ending>> {
     private void submit(String requestId, Duration duration) throws Exception {
         String body = new Approvable(duration, role + "@example.com", database.table()).json(requestId);
         HttpResponse<String> answer = http.send(HttpRequest.newBuilder(submit).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
+                .header("Content-Type", "application/json").header("Authorization", authorization)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         if (answer.statusCode() != 202) {
             throw new IllegalStateException("POST /v1/requests answered " + answer.statusCode() + ": "
                     + answer.body());

@@ -5,6 +5,7 @@ import dev.lapse.request.identity.EmbeddedIssuer;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -118,8 +119,9 @@ public record IdentityProperties(
                 }
                 checked.put(user, names);
             });
-            users = java.util.Collections.unmodifiableMap(checked);
-            if (tokenLifetime.compareTo(Duration.ofMinutes(1)) < 0 || tokenLifetime.compareTo(Duration.ofDays(30)) > 0) {
+            users = Collections.unmodifiableMap(checked);
+            if (tokenLifetime.compareTo(Duration.ofMinutes(1)) < 0
+                    || tokenLifetime.compareTo(Duration.ofDays(30)) > 0) {
                 throw new IllegalArgumentException("lapse.identity.embedded.token-lifetime must be PT1M..P30D, got "
                         + tokenLifetime);
             }

@@ -10,7 +10,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 class IdentityPropertiesTest {
 
@@ -43,6 +46,22 @@ class IdentityPropertiesTest {
 
         assertThat(properties.embedded().users()).containsEntry("alice", List.of("support", "oncall"))
                 .containsEntry("eve", List.of()).containsEntry("alice@example.com", List.of("support"));
+    }
+
+    @Test
+    void users_bindFromEnvironmentVariables_asDockerComposeSetsThem() {
+        SystemEnvironmentPropertySource environment = new SystemEnvironmentPropertySource(
+                StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, Map.of(
+                "LAPSE_IDENTITY_EMBEDDED_DIRECTORY", "/var/lib/lapse/identity",
+                "LAPSE_IDENTITY_EMBEDDED_USERS_ALICE", "support",
+                "LAPSE_IDENTITY_EMBEDDED_USERS_ADMIN", "lapse-admins"));
+
+        IdentityProperties properties = new Binder(ConfigurationPropertySources.from(environment))
+                .bindOrCreate("lapse.identity", IdentityProperties.class);
+
+        assertThat(properties.embedded().directory()).isEqualTo(Path.of("/var/lib/lapse/identity"));
+        assertThat(properties.embedded().users()).containsOnly(Map.entry("alice", List.of("support")),
+                Map.entry("admin", List.of("lapse-admins")));
     }
 
     @Test
