@@ -87,6 +87,11 @@ public final class PolicySet {
         return tableTags;
     }
 
+    /** Every bundle, by name in name order. */
+    public List<Bundle> bundles() {
+        return bundles.values().stream().sorted(Comparator.comparing(Bundle::name)).toList();
+    }
+
     /** The bundle of that name, if any. */
     public @Nullable Bundle bundle(String name) {
         return bundles.get(name);
