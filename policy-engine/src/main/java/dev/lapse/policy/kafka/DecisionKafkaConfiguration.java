@@ -38,6 +38,9 @@ class DecisionKafkaConfiguration {
         reader.remove(ConsumerConfig.GROUP_ID_CONFIG);
         reader.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         reader.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // A read back ends on an empty fetch at the end of each partition; the broker holds an empty fetch for
+        // fetch.max.wait.ms (500 ms by default), which would delay the first record of a partition after each start.
+        reader.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
         PendingApprovals table = new PendingApprovals(Partitions::of);
         Gauge.builder(PENDING, table, PendingApprovals::size)
                 .description("requests waiting for votes in the partitions this instance owns").register(meters);

@@ -73,7 +73,8 @@ final class PendingState {
     }
 
     /**
-     * Reads back the state of {@code partition} unless it is read already.
+     * Reads back the state of {@code partition} unless it is read already (with every other assigned partition not
+     * read yet: none of them can have a change staged, since nothing of theirs was handled).
      *
      * @throws IllegalStateException if the partition is not assigned to the consumer
      * @throws RuntimeException from the broker or the registry: the caller waits and tries again
@@ -85,7 +86,7 @@ final class PendingState {
         if (!assigned.contains(partition)) {
             throw new IllegalStateException("partition " + partition + " of " + INPUTS + " is not assigned here");
         }
-        restore(List.of(partition));
+        restoreAssigned(); // one read for all of them: each read waits for the end of its partitions once
     }
 
     /** Reads back every assigned partition not read yet. */
