@@ -70,8 +70,8 @@ class GrantIssuerIT {
         approval.setBreakGlass(true);
         stack.send(Topics.ACCESS_APPROVED, "gi-break-glass", approval);
 
-        List<ConsumerRecord<String, Object>> records = stack.awaitRecordsThenQuiet(List.of(Topics.ACCESS_GRANTED.name()),
-                "gi-break-glass", found -> !found.isEmpty(), WAIT, QUIET);
+        List<ConsumerRecord<String, Object>> records = stack.awaitRecordsThenQuiet(
+                List.of(Topics.ACCESS_GRANTED.name()), "gi-break-glass", found -> !found.isEmpty(), WAIT, QUIET);
 
         assertThat(records).singleElement().satisfies(record ->
                 assertThat(((AccessGranted) record.value()).getBreakGlass()).isTrue());

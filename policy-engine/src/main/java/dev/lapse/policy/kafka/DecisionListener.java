@@ -24,6 +24,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashSet;
@@ -67,6 +68,8 @@ class DecisionListener implements ConsumerSeekAware {
     private final EventDecoder decoder;
     private final BatchTransactions batches;
     private final Map<VoteRefusal, Counter> refused = new EnumMap<>(VoteRefusal.class);
+    /** Refusals of the running attempt, counted once it commits: a record handled again is not counted twice. */
+    private final List<VoteRefusal> refusedInAttempt = new ArrayList<>();
     private final BatchTransactions.Attempts attempts;
 
     DecisionListener(LoadedPolicies policies, PendingState state, DecisionPublisher publisher, TimeoutSweep sweep,
@@ -87,16 +90,20 @@ class DecisionListener implements ConsumerSeekAware {
             @Override
             public void begun() {
                 table.abort();
+                refusedInAttempt.clear();
             }
 
             @Override
             public void committed() {
                 table.commit();
+                refusedInAttempt.forEach(refusal -> refused.get(refusal).increment());
+                refusedInAttempt.clear();
             }
 
             @Override
             public void aborted() {
                 table.abort();
+                refusedInAttempt.clear();
             }
         };
     }
@@ -199,7 +206,7 @@ class DecisionListener implements ConsumerSeekAware {
         } else if (outcome instanceof VoteOutcome.Duplicate duplicate) {
             log.info("Request {}: vote {} counted once: {}", requestId, vote.eventId(), duplicate.why());
         } else if (outcome instanceof VoteOutcome.Refused refusal) {
-            refused.get(refusal.refusal()).increment();
+            refusedInAttempt.add(refusal.refusal());
             log.info("Request {}: {} of {} refused ({}): {}", requestId, vote.choice(), vote.voterId(),
                     refusal.refusal().tag(), refusal.why());
             Decided.TimedOut timedOut = refusal.timedOut();
