@@ -55,6 +55,7 @@ final class DecisionPublisher {
                 .setPolicy(policy(approve.rules()))
                 .setApprovers(List.of())
                 .setBreakGlass(approve.breakGlass())
+                .setExtendsRequestId(request.getExtendsRequestId())
                 .build());
     }
 
@@ -107,6 +108,7 @@ final class DecisionPublisher {
                     .setPolicy(policy(pending.rules()))
                     .setApprovers(approved.approvers())
                     .setBreakGlass(false)
+                    .setExtendsRequestId(asked.extendsRequestId())
                     .build());
         } else {
             denied(requestId, asked.requesterId(), reason(decided), pending.rules(), now);

@@ -27,7 +27,7 @@ final class StateRecords {
                 event.getResource().getKind(), event.getResource().getName(), event.getScope().getActions(),
                 event.getScope().getColumns(), event.getScope().getRowFilter(), event.getReason(), event.getTicket(),
                 Duration.ofMillis(event.getRequestedDurationMs()), event.getSourceSystem(),
-                event.getExtendsGrantId());
+                event.getExtendsRequestId());
     }
 
     /** The durable state of a pending request. */
@@ -43,7 +43,7 @@ final class StateRecords {
                 .setTicket(asked.ticket())
                 .setRequestedDurationMs(asked.requestedDuration().toMillis())
                 .setSourceSystem(asked.sourceSystem())
-                .setExtendsGrantId(asked.extendsGrantId())
+                .setExtendsRequestId(asked.extendsRequestId())
                 .setApprovedDurationMs(pending.duration().toMillis())
                 .setPendingTimeoutMs(pending.pendingTimeout().toMillis())
                 .setRules(pending.rules())
@@ -72,7 +72,7 @@ final class StateRecords {
                 state.getRequester().getGroups(), state.getResource().getKind(), state.getResource().getName(),
                 state.getScope().getActions(), state.getScope().getColumns(), state.getScope().getRowFilter(),
                 state.getReason(), state.getTicket(), Duration.ofMillis(state.getRequestedDurationMs()),
-                state.getSourceSystem(), state.getExtendsGrantId());
+                state.getSourceSystem(), state.getExtendsRequestId());
         QuorumSnapshot snapshot = new QuorumSnapshot(asked.requesterId(),
                 state.getTiers().stream()
                         .map(tier -> new QuorumSnapshot.TierSnapshot(tier.getRequired(), tier.getGroups())).toList(),

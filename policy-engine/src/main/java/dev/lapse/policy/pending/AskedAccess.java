@@ -7,7 +7,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A request as it was asked for: what a decision taken later, on a vote or at the deadline, repeats in its event
- * (requester, resource, scope), and what the pending state must keep to say it (reason, ticket, the grant it extends).
+ * (requester, resource, scope, the request whose grant it extends), and what the pending state keeps (reason, ticket).
  */
 public record AskedAccess(
         String requestId,
@@ -22,7 +22,7 @@ public record AskedAccess(
         @Nullable String ticket,
         Duration requestedDuration,
         String sourceSystem,
-        @Nullable String extendsGrantId) {
+        @Nullable String extendsRequestId) {
 
     public AskedAccess {
         Objects.requireNonNull(requestId, "requestId");

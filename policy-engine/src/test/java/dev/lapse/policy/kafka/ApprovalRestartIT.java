@@ -9,6 +9,7 @@ import static dev.lapse.policy.kafka.Approvals.vote;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lapse.event.AccessApproved;
+import dev.lapse.event.AccessRequested;
 import dev.lapse.event.Vote;
 import dev.lapse.policy.PolicyEngineApplication;
 import dev.lapse.schemas.Topics;
@@ -30,7 +31,9 @@ class ApprovalRestartIT {
         ConfigurableApplicationContext first = PolicyEngineApplication.builder()
                 .run(stack.springArgs("--lapse.instance-id=" + INSTANCE));
         try {
-            stack.send(Topics.ACCESS_REQUESTED, id, secretColumns(id));
+            AccessRequested extension = secretColumns(id);
+            extension.setExtendsRequestId("ap-restart-earlier");
+            stack.send(Topics.ACCESS_REQUESTED, id, extension);
             awaitState(stack, id, 0); // a vote follows ApprovalPending, never its request's consumption
             stack.send(Topics.APPROVAL_VOTES, id, vote(id, "r-carol", "carol", List.of("support"), Vote.APPROVE,
                     null));
@@ -50,8 +53,11 @@ class ApprovalRestartIT {
 
             List<ConsumerRecord<String, Object>> decisions = stack.awaitRecordsThenQuiet(DECISIONS, id,
                     found -> !found.isEmpty(), WAIT, QUIET);
-            assertThat(decisions).singleElement().satisfies(record ->
-                    assertThat(((AccessApproved) record.value()).getApprovers()).containsExactly("carol", "dave"));
+            assertThat(decisions).singleElement().satisfies(record -> {
+                AccessApproved approved = (AccessApproved) record.value();
+                assertThat(approved.getApprovers()).containsExactly("carol", "dave");
+                assertThat(approved.getExtendsRequestId()).isEqualTo("ap-restart-earlier");
+            });
             assertThat(stack.awaitRecordsThenQuiet(List.of(Topics.APPROVAL_PENDING.name()), id,
                     found -> !found.isEmpty(), WAIT, QUIET)).hasSize(1);
         } finally {

@@ -42,6 +42,7 @@ class PolicyEngineIT {
     @Test
     void readOnlyRequest_isApprovedWithTheSameKeyAndScope() {
         AccessRequested request = Events.accessRequested("pe-approve");
+        request.setExtendsRequestId("pe-approve-earlier");
         stack.send(Topics.ACCESS_REQUESTED, "pe-approve", request);
 
         List<ConsumerRecord<String, Object>> records = stack.awaitRecordsThenQuiet(
@@ -55,6 +56,7 @@ class PolicyEngineIT {
             assertThat(approved.getApprovedDurationMs()).isEqualTo(30_000L);
             assertThat(approved.getPolicy()).isEqualTo("crm-read-named-columns");
             assertThat(approved.getBreakGlass()).isFalse();
+            assertThat(approved.getExtendsRequestId()).isEqualTo("pe-approve-earlier");
             assertThat(approved.getCausedBy().getId()).isEqualTo("policy-engine");
         });
     }

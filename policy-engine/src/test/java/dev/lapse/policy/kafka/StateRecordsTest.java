@@ -25,7 +25,7 @@ class StateRecordsTest {
     private static PendingRequest pendingWithAVote() {
         AskedAccess asked = new AskedAccess("req-1", "alice", List.of("support"), "postgres", "crm.public.customers",
                 List.of("SELECT"), List.of("email", "ssn"), "region = 'EU'", "fraud case", "INC-1",
-                Duration.ofHours(2), "rest", "grant-0");
+                Duration.ofHours(2), "rest", "req-0");
         PendingRequest opened = PendingRequest.open(asked, new PolicyDecision.Require(
                 List.of(new ApprovalTier(1, List.of("support")), new ApprovalTier(1, List.of("data-owners"))),
                 Duration.ofHours(1), Duration.ofHours(4), "needs approval", List.of("a", "b")), OPENED);
@@ -44,7 +44,7 @@ class StateRecordsTest {
 
         assertThat(state.getRequester().getId()).isEqualTo("alice");
         assertThat(state.getScope().getRowFilter()).isEqualTo("region = 'EU'");
-        assertThat(state.getExtendsGrantId()).isEqualTo("grant-0");
+        assertThat(state.getExtendsRequestId()).isEqualTo("req-0");
         assertThat(state.getApprovedDurationMs()).isEqualTo(3_600_000L);
         assertThat(state.getDecideBy()).isEqualTo(OPENED.plus(Duration.ofHours(4)));
         assertThat(state.getRules()).containsExactly("a", "b");
