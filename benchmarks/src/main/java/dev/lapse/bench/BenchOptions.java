@@ -15,9 +15,10 @@ import java.util.List;
  * @param postgres the runs with grants provisioned in PostgreSQL
  * @param revoker the revoker's heap, restore and expiry-lag measurements
  * @param wheel the timing wheel's micro-benchmarks
+ * @param policy the policy decision's micro-benchmark
  */
 public record BenchOptions(String mode, double matchRate, Duration latencyWindow, Baseline baseline, Lapse lapse,
-        Postgres postgres, Revoker revoker, Wheel wheel) {
+        Postgres postgres, Revoker revoker, Wheel wheel, Policy policy) {
 
     /**
      * How the baseline pipeline is warmed up and measured.
@@ -48,7 +49,7 @@ public record BenchOptions(String mode, double matchRate, Duration latencyWindow
      * @param minBound ... but never below this many requests
      * @param drainCap how long to wait after a run for what it left in flight
      * @param restInFlight how many REST calls may wait for an answer at once
-     * @param requestedDuration the access each request asks for (the built-in rule approves up to an hour)
+     * @param requestedDuration the access each request asks for (the sample policies approve up to an hour)
      */
     public record Lapse(double lowRate, int firstProbe, double probeSeconds, int maxProbe, int maxProbes,
             Duration probeCap, double firstFraction, double stepDown, Duration verifyWindow, Duration searchBudget,
@@ -111,6 +112,19 @@ public record BenchOptions(String mode, double matchRate, Duration latencyWindow
         }
     }
 
+    /**
+     * How the policy decision's micro-benchmark runs (JMH): one decision costs microseconds, and its CEL conditions
+     * and glob matching need a few seconds of warm-up before the JIT settles.
+     *
+     * @param rules rules loaded (a multiple of ten)
+     * @param forks JMH forks; 0 runs it in this JVM (the smoke run only)
+     * @param warmupIterations warm-up iterations
+     * @param iterations measured iterations
+     * @param iterationTime how long each iteration runs
+     */
+    public record Policy(int rules, int forks, int warmupIterations, int iterations, Duration iterationTime) {
+    }
+
     /** The documented full run: budgeted to under ten minutes on two cores, stack start included. */
     public static BenchOptions full() {
         return new BenchOptions("full", 1_000, Duration.ofSeconds(12),
@@ -122,7 +136,8 @@ public record BenchOptions(String mode, double matchRate, Duration latencyWindow
                         Duration.ofSeconds(30)),
                 new Revoker(List.of(1_000_000, 10_000_000), "3g", 5_000, 1_000_000, Duration.ofSeconds(30),
                         Duration.ofMinutes(1), Duration.ofSeconds(60)),
-                new Wheel(List.of(10_000, 1_000_000, 10_000_000), 1, "6g", 1, 3, Duration.ofMillis(300), 1));
+                new Wheel(List.of(10_000, 1_000_000, 10_000_000), 1, "6g", 1, 3, Duration.ofMillis(300), 1),
+                new Policy(1_000, 1, 3, 5, Duration.ofSeconds(1)));
     }
 
     /** The CI run: every row measured once, at rates any machine sustains. */
@@ -135,7 +150,8 @@ public record BenchOptions(String mode, double matchRate, Duration latencyWindow
                         Duration.ofSeconds(30)),
                 new Revoker(List.of(10_000, 100_000), "512m", 500, 10_000, Duration.ofSeconds(15),
                         Duration.ofSeconds(2), Duration.ofSeconds(30)),
-                new Wheel(List.of(10_000), 0, "512m", 0, 1, Duration.ofMillis(20), 10));
+                new Wheel(List.of(10_000), 0, "512m", 0, 1, Duration.ofMillis(20), 10),
+                new Policy(1_000, 0, 0, 1, Duration.ofMillis(20)));
     }
 
     /** {@code full} or {@code smoke}. */

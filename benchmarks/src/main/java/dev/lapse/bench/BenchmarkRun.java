@@ -3,6 +3,7 @@ package dev.lapse.bench;
 import dev.lapse.bench.approval.ApprovalSection;
 import dev.lapse.bench.baseline.BaselineSection;
 import dev.lapse.bench.lapse.LapseSection;
+import dev.lapse.bench.policy.PolicySection;
 import dev.lapse.bench.postgres.PostgresSection;
 import dev.lapse.bench.report.Measurement;
 import dev.lapse.bench.report.Row;
@@ -55,7 +56,8 @@ public final class BenchmarkRun {
      * The sections of a run, in order, by the key {@code --sections} names them with. The baseline runs first, then
      * each Lapse channel, then the ratios, which read the rows before them, then PostgreSQL (which provisions grants
      * of its own in a database of its own). The revoker comes after them because it stops Lapse's services to
-     * measure a revoker of its own alone; the wheel's micro-benchmarks, which need no service, come last.
+     * measure a revoker of its own alone; the micro-benchmarks (the wheel's, the policy decision's), which need no
+     * service, come last.
      */
     static Map<String, Section> sections(BenchOptions options) {
         Map<String, Section> sections = new LinkedHashMap<>();
@@ -67,6 +69,7 @@ public final class BenchmarkRun {
         sections.put("approvals", new ApprovalSection(options));
         sections.put("revoker", new RevokerSection(options));
         sections.put("wheel", new WheelSection(options));
+        sections.put("policy", new PolicySection(options));
         return sections;
     }
 

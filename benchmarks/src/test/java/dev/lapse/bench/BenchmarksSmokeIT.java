@@ -35,7 +35,8 @@ class BenchmarksSmokeIT {
                 "wheel.timing-wheel.add.10000", "wheel.timing-wheel.cancel.10000", "wheel.timing-wheel.advance.10000",
                 "wheel.delay-queue.add.10000", "wheel.delay-queue.cancel.10000", "wheel.delay-queue.advance.10000",
                 "wheel.hashed-wheel-timer.add.10000", "wheel.hashed-wheel-timer.cancel.10000",
-                "wheel.hashed-wheel-timer.advance.10000");
+                "wheel.hashed-wheel-timer.advance.10000",
+                "policy.decision.1000");
         // A row may be skipped only for a missing PostgreSQL server (with LAPSE_REQUIRE_POSTGRES set, it is missing).
         assertThat(report.table().unmeasured()).as(report.markdown()).isEmpty();
         assertThat(report.table().rows()).filteredOn(row -> row.value() instanceof Measurement.Skipped)

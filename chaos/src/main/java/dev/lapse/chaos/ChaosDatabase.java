@@ -158,6 +158,15 @@ final class ChaosDatabase implements AutoCloseable {
         return demo.targetArguments();
     }
 
+    /** The policy-engine's arguments that make its policies speak about the run's database, written under the run. */
+    List<String> policyArguments(Path runDir) {
+        try {
+            return demo.policyArguments(runDir.resolve("policies"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the run's policies under " + runDir, e);
+        }
+    }
+
     /** A superuser connection to the server's {@code postgres} database, for the watcher. */
     Connection connectAsSuperuser() throws SQLException {
         return connect(serverUrl, "postgres");

@@ -9,6 +9,7 @@ import dev.lapse.chaos.report.Submission;
 import dev.lapse.chaos.report.TargetWatch;
 import dev.lapse.embedded.SchemaRegistryProcess;
 import dev.lapse.grant.GrantIssuerApplication;
+import dev.lapse.policy.PolicyEngineApplication;
 import dev.lapse.request.RequestServiceApplication;
 import dev.lapse.revoker.RevokerApplication;
 import dev.lapse.schemas.Topics;
@@ -117,8 +118,10 @@ public final class ChaosRun {
         ChaosStack.endStale(runDir);
         StringBuilder skipReason = new StringBuilder();
         @Nullable ChaosDatabase target = ChaosDatabase.open(runDir, skipReason).orElse(null);
+        // The run's database is the target of grant-issuer and what policy-engine's policies speak about.
         Map<String, List<String>> targetArguments = target == null ? Map.of()
-                : Map.of(GrantIssuerApplication.NAME, target.targetArguments());
+                : Map.of(GrantIssuerApplication.NAME, target.targetArguments(),
+                        PolicyEngineApplication.NAME, target.policyArguments(runDir));
         LoadDriver.LoadTarget loadTarget = target == null ? LoadDriver.LoadTarget.EVENTS_ONLY
                 : new LoadDriver.LoadTarget(target.resource(), target.requesterIds());
         // Closed in reverse: the watcher, the load, the reader, the services and broker, then the database.

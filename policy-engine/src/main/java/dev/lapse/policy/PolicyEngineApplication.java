@@ -6,7 +6,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.context.annotation.Bean;
 
-/** policy-engine: reads every validated request and publishes Approved or Denied. */
+/** policy-engine: decides every validated request by its policies: Approved, Denied, or pending on approval votes. */
 @SpringBootApplication
 @ConfigurationPropertiesScan
 public class PolicyEngineApplication {

@@ -10,9 +10,11 @@ import dev.lapse.schemas.testing.DomainRules;
 class ArchitectureTest {
 
     @ArchTest
-    static final ArchRule decisionAndRulesArePure =
-            DomainRules.frameworkFree("dev.lapse.policy.decision", "dev.lapse.policy.rules");
+    static final ArchRule rulesArePure = DomainRules.frameworkFree("dev.lapse.policy.rules");
 
     @ArchTest
     static final ArchRule approvalIsPure = DomainRules.frameworkFree("dev.lapse.policy.approval");
+
+    @ArchTest
+    static final ArchRule pendingIsPure = DomainRules.frameworkFree("dev.lapse.policy.pending");
 }

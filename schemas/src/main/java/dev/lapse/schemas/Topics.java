@@ -10,6 +10,7 @@ import dev.lapse.event.AccessWithdrawn;
 import dev.lapse.event.ApprovalPending;
 import dev.lapse.event.ApprovalVoteCast;
 import dev.lapse.event.RevocationRequested;
+import dev.lapse.state.PendingApproval;
 import dev.lapse.state.RequestSeen;
 import dev.lapse.state.WatchedGrant;
 import java.util.List;
@@ -106,9 +107,18 @@ public final class Topics {
     public static final Topic<String, AccessGranted> PROVISIONED_GRANTS_STATE =
             topic("lapse.state.grant-issuer.provisioned-grants", AccessGranted.class, Writer.GRANT_ISSUER);
 
+    /**
+     * policy-engine's durable state: every request waiting for approval votes, with its requirement and the votes
+     * recorded so far, keyed by request id, compacted (a decision writes a tombstone), partitioned like
+     * {@link #ACCESS_REQUESTED} and {@link #APPROVAL_VOTES} so that whoever owns their partition p owns its state.
+     * Written in the same transaction as the consumed offsets and the decision.
+     */
+    public static final Topic<String, PendingApproval> PENDING_APPROVALS_STATE =
+            topic("lapse.state.policy-engine.pending-approvals", PendingApproval.class, Writer.POLICY_ENGINE);
+
     /** Service-internal state topics (compacted; not lifecycle events, not audited). */
-    public static final List<Topic<String, ?>> STATE =
-            List.of(REVOKER_STATE, ACCEPTED_REQUESTS_STATE, ISSUED_GRANTS_STATE, PROVISIONED_GRANTS_STATE);
+    public static final List<Topic<String, ?>> STATE = List.of(REVOKER_STATE, ACCEPTED_REQUESTS_STATE,
+            ISSUED_GRANTS_STATE, PROVISIONED_GRANTS_STATE, PENDING_APPROVALS_STATE);
 
     /** Prefix of every state topic's name. */
     public static final String STATE_PREFIX = "lapse.state.";

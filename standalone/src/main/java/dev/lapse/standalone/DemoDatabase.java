@@ -1,5 +1,8 @@
 package dev.lapse.standalone;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -130,6 +133,47 @@ public final class DemoDatabase {
             sql.execute("CREATE SCHEMA IF NOT EXISTS lapse_masked AUTHORIZATION " + admin);
             crm.commit();
         }
+    }
+
+    /**
+     * The policy-engine arguments that make its policies speak about this database: the bundled sample set speaks
+     * about the demo's {@code crm} only, so for a database of another name (a test's, a harness's) the sample's rules
+     * are written for it into {@code directory}, and policy-engine is pointed there. The demo's own database needs
+     * none: the sample set is policy-engine's default.
+     */
+    public List<String> policyArguments(Path directory) throws IOException {
+        if (database.equals(DATABASE)) {
+            return List.of();
+        }
+        Files.createDirectories(directory);
+        Files.writeString(directory.resolve(database + ".yaml"), """
+                # The demo's sample policies (policy-engine/src/main/resources/policies), for database %1$s.
+                tables:
+                  %1$s.public.customers:
+                    columns: {id: [], name: [pii], email: [pii], region: [], ssn: [secret], card_number: [secret]}
+                  %1$s.public.orders:
+                    columns: {id: [], customer_id: [], region: [], amount: []}
+                rules:
+                  - name: %1$s-read-named-columns
+                    target: postgres
+                    table: %1$s.public.*
+                    actions: [SELECT]
+                    excludeTags: [secret]
+                    outcome: approve
+                    maxDuration: 1h
+                  - name: %1$s-read-secret-columns
+                    target: postgres
+                    table: %1$s.public.*
+                    actions: [SELECT]
+                    tags: [secret]
+                    outcome: require
+                    approvals:
+                      - {count: 1, groups: [support]}
+                      - {count: 1, groups: [data-owners]}
+                    maxDuration: 1h
+                    pendingTimeout: 4h
+                """.formatted(database));
+        return List.of("--lapse.policy.directory=" + directory.toAbsolutePath());
     }
 
     /**

@@ -9,7 +9,7 @@ import java.util.Set;
 
 /**
  * The request every benchmark submission makes: {@code SELECT} on two named columns of one table, which the
- * policy engine's built-in rule approves on its own, for {@code duration} (at most an hour). Grants of an hour do
+ * policy engine's sample policies approve on their own, for {@code duration} (at most an hour). Grants of an hour do
  * not fall due during a run, so no expiry or withdrawal competes with the requests being measured.
  *
  * @param requester the requester's id; its part before '@' is its database role where a target provisions grants

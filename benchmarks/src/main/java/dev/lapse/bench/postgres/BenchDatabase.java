@@ -1,5 +1,8 @@
 package dev.lapse.bench.postgres;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -103,6 +106,29 @@ final class BenchDatabase {
             dropQuietly();
             throw e;
         }
+    }
+
+    /**
+     * The policy-engine arguments that make its policies approve the section's requests (named non-secret columns of
+     * this database's customers, for up to an hour, as the sample set does for the demo's {@code crm}), written into
+     * {@code directory}.
+     */
+    List<String> policyArguments(Path directory) throws IOException {
+        Files.createDirectories(directory);
+        Files.writeString(directory.resolve(database + ".yaml"), """
+                tables:
+                  %1$s.public.customers:
+                    columns: {id: [], name: [pii], email: [pii], ssn: [secret], region: []}
+                rules:
+                  - name: %1$s-read-named-columns
+                    target: postgres
+                    table: %1$s.public.customers
+                    actions: [SELECT]
+                    excludeTags: [secret]
+                    outcome: approve
+                    maxDuration: 1h
+                """.formatted(database));
+        return List.of("--lapse.policy.directory=" + directory.toAbsolutePath());
     }
 
     /** The grant-issuer arguments that make this database Lapse's target {@code postgres} (the kind requests name). */

@@ -16,6 +16,7 @@ import dev.lapse.bench.report.Row;
 import dev.lapse.bench.report.Table;
 import dev.lapse.event.AccessGranted;
 import dev.lapse.grant.GrantIssuerApplication;
+import dev.lapse.policy.PolicyEngineApplication;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -103,9 +104,15 @@ public final class PostgresSection implements Section {
         Thread dropOnExit = new Thread(database::dropQuietly, "bench-drop-postgres");
         Runtime.getRuntime().addShutdownHook(dropOnExit);
         boolean targetOn = false;
+        boolean policiesOn = false;
         try {
             Completions completions = new Completions();
             try (GrantEvents events = GrantEvents.start(stand.bootstrapServers(), stand.registryUrl(), completions)) {
+                // The sample policies speak about the demo's crm only: policy-engine gets the section's own.
+                log.info("PostgreSQL: restarting policy-engine with policies for {}", database.table());
+                policiesOn = true;
+                stand.serviceRestart().restart(PolicyEngineApplication.NAME,
+                        database.policyArguments(stand.dataDir().resolve("policies")));
                 List<String> roles = database.requesters();
                 Approvable request = new Approvable(Duration.ofHours(1), roles.get(roles.size() - 1) + "@example.com",
                         database.table());
@@ -135,6 +142,9 @@ public final class PostgresSection implements Section {
                 if (targetOn) {
                     // Closes the target's connections too, before the database is dropped.
                     stand.serviceRestart().restart(GrantIssuerApplication.NAME, List.of());
+                }
+                if (policiesOn) {
+                    stand.serviceRestart().restart(PolicyEngineApplication.NAME, List.of());
                 }
             } finally {
                 database.dropQuietly();

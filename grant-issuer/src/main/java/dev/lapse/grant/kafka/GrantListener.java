@@ -150,6 +150,7 @@ class GrantListener implements ConsumerSeekAware {
                 .setGrantedAt(grant.grantedAt())
                 .setExpiresAt(grant.expiresAt())
                 .setProvisioned(provisioned)
+                .setBreakGlass(approved.getBreakGlass())
                 .build();
         kafka.send(Topics.ACCESS_GRANTED.name(), requestId, granted);
         if (target.isPresent()) {

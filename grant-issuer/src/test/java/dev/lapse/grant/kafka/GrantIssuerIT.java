@@ -61,7 +61,21 @@ class GrantIssuerIT {
             assertThat(granted.getGrantId()).isEqualTo(GrantId.of("gi-grant").value());
             assertThat(granted.getExpiresAt()).isEqualTo(granted.getGrantedAt().plusMillis(45_000));
             assertThat(granted.getScope()).isEqualTo(request.getScope());
+            assertThat(granted.getBreakGlass()).isFalse();
         });
+    }
+
+    @Test
+    void breakGlassApproval_becomesAGrantFlaggedBreakGlass() {
+        AccessApproved approval = approval("gi-break-glass", "e-bg", 30_000, List.of("id", "email"));
+        approval.setBreakGlass(true);
+        stack.send(Topics.ACCESS_APPROVED, "gi-break-glass", approval);
+
+        List<ConsumerRecord<String, Object>> records = stack.awaitRecordsThenQuiet(
+                List.of(Topics.ACCESS_GRANTED.name()), "gi-break-glass", found -> !found.isEmpty(), WAIT, QUIET);
+
+        assertThat(records).singleElement().satisfies(record ->
+                assertThat(((AccessGranted) record.value()).getBreakGlass()).isTrue());
     }
 
     @Test

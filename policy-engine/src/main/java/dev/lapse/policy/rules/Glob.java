@@ -21,6 +21,17 @@ public record Glob(String pattern) {
         }
     }
 
+    /** The characters before the first wildcard: every name that matches starts with them. */
+    public String literalPrefix() {
+        for (int i = 0; i < pattern.length(); i++) {
+            char c = pattern.charAt(i);
+            if (c == '*' || c == '?') {
+                return pattern.substring(0, i);
+            }
+        }
+        return pattern;
+    }
+
     /** Whether {@code name} matches, case-sensitively. */
     public boolean matches(String name) {
         return matches(pattern, 0, name, 0);

@@ -1,6 +1,5 @@
 package dev.lapse.policy.rules;
 
-import dev.lapse.policy.decision.AccessRequest;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -34,12 +33,5 @@ public record PolicyRequest(
         if (duration.isNegative() || duration.isZero()) {
             throw new IllegalArgumentException("a request needs a positive duration, got " + duration);
         }
-    }
-
-    /** The request the Kafka listener already builds, plus what the rules also read: reason, ticket, break-glass. */
-    public static PolicyRequest of(AccessRequest request, String reason, @Nullable String ticket, boolean breakGlass) {
-        return new PolicyRequest(request.requestId(), new Requester(request.requesterId(), request.requesterGroups()),
-                request.resourceKind(), request.resourceName(), request.actions(), request.columns(), reason, ticket,
-                request.requestedDuration(), breakGlass);
     }
 }

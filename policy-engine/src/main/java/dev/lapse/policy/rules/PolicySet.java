@@ -35,11 +35,41 @@ public final class PolicySet {
     private final List<Rule> rules;
     private final TableTags tableTags;
     private final Map<String, Bundle> bundles;
+    /**
+     * The positions of the rules in {@link #rules}, filed by the literal start of their table pattern (up to its
+     * first wildcard): a rule can match a table only if that start is a prefix of the table's name, so a decision
+     * looks only at the rules filed under the prefixes of the name (see {@link #candidates}) instead of matching
+     * every rule's pattern. With 1,000 rules over 100 databases that is about ten rules instead of 1,000.
+     */
+    private final Map<String, List<Integer>> byTablePrefix = new HashMap<>();
+    private final int longestTablePrefix;
 
     PolicySet(List<Rule> rules, TableTags tableTags, Map<String, Bundle> bundles) {
         this.rules = List.copyOf(rules);
         this.tableTags = tableTags;
         this.bundles = Map.copyOf(bundles);
+        int longest = 0;
+        for (int i = 0; i < this.rules.size(); i++) {
+            String prefix = this.rules.get(i).table().literalPrefix();
+            byTablePrefix.computeIfAbsent(prefix, p -> new ArrayList<>()).add(i);
+            longest = Math.max(longest, prefix.length());
+        }
+        this.longestTablePrefix = longest;
+    }
+
+    /** The rules whose table pattern may match {@code table}, in declaration order. */
+    private List<Rule> candidates(String table) {
+        List<Integer> positions = new ArrayList<>();
+        for (int length = 0; length <= Math.min(table.length(), longestTablePrefix); length++) {
+            List<Integer> filed = byTablePrefix.get(table.substring(0, length));
+            if (filed != null) {
+                positions.addAll(filed);
+            }
+        }
+        positions.sort(null);
+        List<Rule> candidates = new ArrayList<>(positions.size());
+        positions.forEach(position -> candidates.add(rules.get(position)));
+        return candidates;
     }
 
     /**
@@ -87,6 +117,11 @@ public final class PolicySet {
         return tableTags;
     }
 
+    /** Every bundle, by name in name order. */
+    public List<Bundle> bundles() {
+        return bundles.values().stream().sorted(Comparator.comparing(Bundle::name)).toList();
+    }
+
     /** The bundle of that name, if any. */
     public @Nullable Bundle bundle(String name) {
         return bundles.get(name);
@@ -112,8 +147,12 @@ public final class PolicySet {
         }
         Map<String, Object> variables = variables(request, now, bundle);
         List<Rule> applying = new ArrayList<>();
-        for (Rule rule : rules) {
+        for (Rule rule : candidates(request.resourceName())) {
             if (rule.outcome() == Outcome.BREAK_GLASS && !request.breakGlass()) {
+                continue;
+            }
+            // Target and table are the same for every atom: a rule about another one is passed over at once.
+            if (!rule.target().matches(request.resourceKind()) || !rule.table().matches(request.resourceName())) {
                 continue;
             }
             if (atoms.stream().noneMatch(atom -> matches(rule, request, atom))) {

@@ -7,7 +7,6 @@ import dev.lapse.event.AccessDenied;
 import dev.lapse.event.AccessRequested;
 import dev.lapse.event.Scope;
 import dev.lapse.policy.PolicyEngineApplication;
-import dev.lapse.policy.decision.BuiltInRule;
 import dev.lapse.schemas.Events;
 import dev.lapse.schemas.Topics;
 import dev.lapse.schemas.kafka.DeadLetterRouting;
@@ -43,6 +42,7 @@ class PolicyEngineIT {
     @Test
     void readOnlyRequest_isApprovedWithTheSameKeyAndScope() {
         AccessRequested request = Events.accessRequested("pe-approve");
+        request.setExtendsRequestId("pe-approve-earlier");
         stack.send(Topics.ACCESS_REQUESTED, "pe-approve", request);
 
         List<ConsumerRecord<String, Object>> records = stack.awaitRecordsThenQuiet(
@@ -54,23 +54,29 @@ class PolicyEngineIT {
             assertThat(approved.getRequestId()).isEqualTo("pe-approve");
             assertThat(approved.getScope()).isEqualTo(request.getScope());
             assertThat(approved.getApprovedDurationMs()).isEqualTo(30_000L);
-            assertThat(approved.getPolicy()).isEqualTo(BuiltInRule.NAME);
+            assertThat(approved.getPolicy()).isEqualTo("crm-read-named-columns");
+            assertThat(approved.getBreakGlass()).isFalse();
+            assertThat(approved.getExtendsRequestId()).isEqualTo("pe-approve-earlier");
             assertThat(approved.getCausedBy().getId()).isEqualTo("policy-engine");
         });
     }
 
     @Test
-    void writeRequest_isDeniedWithReason() {
+    void actionNoRuleAllows_isDeniedByDefault_withReason() {
         AccessRequested request = Events.accessRequested("pe-deny");
-        request.setScope(new Scope(List.of("DELETE"), List.of("email"), null));
+        request.setScope(new Scope(List.of("UPDATE"), List.of("email"), null));
         stack.send(Topics.ACCESS_REQUESTED, "pe-deny", request);
 
         List<ConsumerRecord<String, Object>> records = stack.awaitRecordsThenQuiet(
                 List.of(Topics.ACCESS_APPROVED.name(), Topics.ACCESS_DENIED.name()), "pe-deny",
                 found -> !found.isEmpty(), WAIT, QUIET);
 
-        assertThat(records).singleElement().satisfies(record ->
-                assertThat(((AccessDenied) record.value()).getReason()).startsWith("no policy allows DELETE"));
+        assertThat(records).singleElement().satisfies(record -> {
+            AccessDenied denied = (AccessDenied) record.value();
+            assertThat(denied.getReason())
+                    .isEqualTo("no policy allows UPDATE on email on postgres crm.public.customers");
+            assertThat(denied.getPolicy()).isEqualTo("default-deny");
+        });
     }
 
     @Test

@@ -50,7 +50,7 @@ class PolicyEngineOutageIT {
             stack.awaitRecords(List.of(Topics.ACCESS_APPROVED.name()), "pe-outage-warm", found -> !found.isEmpty(),
                     WAIT);
             AccessRequested write = Events.accessRequested("pe-outage-deny");
-            write.setScope(new Scope(List.of("DELETE"), List.of("email"), null));
+            write.setScope(new Scope(List.of("UPDATE"), List.of("email"), null));
             byte[] bytes = stack.serialize(Topics.ACCESS_REQUESTED, write);
             MeterRegistry meters = app.getBean(MeterRegistry.class);
 
@@ -66,7 +66,7 @@ class PolicyEngineOutageIT {
                     List.of(Topics.ACCESS_APPROVED.name(), Topics.ACCESS_DENIED.name()), "pe-outage-deny",
                     found -> !found.isEmpty(), WAIT, QUIET);
             assertThat(decided).singleElement().satisfies(record ->
-                    assertThat(((AccessDenied) record.value()).getReason()).startsWith("no policy allows DELETE"));
+                    assertThat(((AccessDenied) record.value()).getReason()).startsWith("no policy allows UPDATE"));
             assertThat(stack.awaitRawRecordsThenQuiet(Topics.ACCESS_REQUESTED.deadLetterName(), "pe-outage-deny",
                     found -> true, WAIT, QUIET)).isEmpty();
             await().atMost(WAIT).until(() -> meters.get(PartitionWaits.WAITING).gauge().value() == 0);

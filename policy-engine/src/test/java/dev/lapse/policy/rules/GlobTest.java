@@ -38,4 +38,12 @@ class GlobTest {
         assertThatThrownBy(() -> new Glob("crm public")).hasMessageContaining("bad glob");
         assertThatThrownBy(() -> new Glob("")).hasMessageContaining("empty");
     }
+
+    @Test
+    void literalPrefix_isEverythingBeforeTheFirstWildcard() {
+        assertThat(new Glob("crm.public.*").literalPrefix()).isEqualTo("crm.public.");
+        assertThat(new Glob("crm.?ublic.*").literalPrefix()).isEqualTo("crm.");
+        assertThat(new Glob("*.customers").literalPrefix()).isEmpty();
+        assertThat(new Glob("crm.public.customers").literalPrefix()).isEqualTo("crm.public.customers");
+    }
 }

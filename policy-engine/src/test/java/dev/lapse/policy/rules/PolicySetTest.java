@@ -49,6 +49,25 @@ class PolicySetTest {
     }
 
     @Test
+    void matching_looksAtEveryRuleWhoseTablePatternCanMatch_whateverItsWildcards_inDeclarationOrder() {
+        PolicySet policies = load(TABLES, """
+                rules:
+                  - {name: exact, target: postgres, table: crm.public.customers, actions: [SELECT], outcome: approve}
+                  - {name: other-db, target: postgres, table: 'hr.*', actions: [SELECT], outcome: approve}
+                  - {name: any-db, target: postgres, table: '*.customers', actions: [SELECT], outcome: approve}
+                  - {name: one-char, target: postgres, table: 'cr?.public.*', actions: [SELECT], outcome: approve}
+                  - {name: longer, target: postgres, table: 'crm.public.customers_*', actions: [SELECT],
+                     outcome: approve}
+                  - {name: schema, target: postgres, table: 'crm.*', actions: [SELECT], outcome: approve,
+                     maxDuration: 10m}
+                """);
+
+        assertThat(policies.evaluate(select("id"), NOW)).isEqualTo(new PolicyDecision.Approve(Duration.ofMinutes(10),
+                false, "approved by policy, duration capped at PT10M by rule schema",
+                List.of("exact", "any-db", "one-char", "schema")));
+    }
+
+    @Test
     void matching_columnOfAnotherTarget_isNotCovered() {
         PolicySet policies = load(TABLES, READ_NON_SECRET);
         PolicyRequest mysql = new PolicyRequest("req-1", new Requester("alice", List.of()), "mysql",

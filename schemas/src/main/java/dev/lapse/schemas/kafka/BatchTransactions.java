@@ -96,11 +96,54 @@ public final class BatchTransactions {
     }
 
     /**
+     * What a handler that keeps state in memory learns of each transaction the batch runs in: an attempt begins,
+     * then commits or aborts. A batch may take several attempts (a record's failure aborts the attempt and the rest
+     * of the batch is tried again without that record's partition), so what a handler changed in memory during an
+     * aborted attempt must be undone, or the records handled again would meet their own effects. Called on the
+     * consumer thread, around the handler's calls.
+     */
+    public interface Attempts {
+
+        /** For handlers with nothing to undo. */
+        Attempts NONE = new Attempts() {
+            @Override
+            public void begun() {
+            }
+
+            @Override
+            public void committed() {
+            }
+
+            @Override
+            public void aborted() {
+            }
+        };
+
+        /** A transaction begins; the handler's next calls belong to it. */
+        void begun();
+
+        /** The transaction committed: what the handler did in it is durable. */
+        void committed();
+
+        /** The transaction was aborted (a record failed, or the commit did): nothing the handler did in it holds. */
+        void aborted();
+    }
+
+    /**
      * Handles {@code records} (one poll) for listener {@code listenerId} in one transaction, as described above.
      * Never throws for a record's failure: it is parked or waited for.
      */
     public void process(String listenerId, List<ConsumerRecord<String, byte[]>> records, Consumer<?, ?> consumer,
             RecordHandler handler) {
+        process(listenerId, records, consumer, handler, Attempts.NONE);
+    }
+
+    /**
+     * {@link #process(String, List, Consumer, RecordHandler)}, telling {@code attempts} when each transaction begins
+     * and how it ends; the records, offsets and failures are handled exactly the same way.
+     */
+    public void process(String listenerId, List<ConsumerRecord<String, byte[]>> records, Consumer<?, ?> consumer,
+            RecordHandler handler, Attempts attempts) {
         // A failed send is reported once per wait, not by spring-kafka's line per attempt (PerAttemptLineFilter).
         PartitionWaits.reportFailuresOnThisThread();
         Set<TopicPartition> waiting = new HashSet<>();
@@ -115,6 +158,7 @@ public final class BatchTransactions {
                 return;
             }
             RecordFailure[] failed = new RecordFailure[1];
+            attempts.begun();
             try {
                 template.executeInTransaction(operations -> {
                     Map<TopicPartition, OffsetAndMetadata> offsets = new LinkedHashMap<>();
@@ -134,6 +178,7 @@ public final class BatchTransactions {
                     return null;
                 });
             } catch (RuntimeException e) {
+                attempts.aborted();
                 if (failed[0] != null) {
                     // That record's partition waits from its first record in this batch (the records before the
                     // failed one were aborted with it); the rest of the batch is tried again at once.
@@ -149,6 +194,7 @@ public final class BatchTransactions {
                 }
                 return;
             }
+            attempts.committed();
             sizes.computeIfAbsent(listenerId, id -> DistributionSummary.builder(RECORDS_PER_TRANSACTION)
                     .description("Records handled per committed Kafka transaction")
                     .tag("listener", id).publishPercentileHistogram().register(meters)).record(attempt.size());

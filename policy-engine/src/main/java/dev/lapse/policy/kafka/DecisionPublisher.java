@@ -1,0 +1,145 @@
+package dev.lapse.policy.kafka;
+
+import dev.lapse.event.AccessApproved;
+import dev.lapse.event.AccessDenied;
+import dev.lapse.event.AccessRequested;
+import dev.lapse.event.Actor;
+import dev.lapse.event.ActorKind;
+import dev.lapse.event.ApprovalPending;
+import dev.lapse.event.ApprovalTier;
+import dev.lapse.policy.PolicyEngineApplication;
+import dev.lapse.policy.pending.AskedAccess;
+import dev.lapse.policy.pending.Decided;
+import dev.lapse.policy.pending.PendingRequest;
+import dev.lapse.policy.rules.PolicyDecision;
+import dev.lapse.schemas.EventIds;
+import dev.lapse.schemas.Topics;
+import dev.lapse.schemas.kafka.Partitions;
+import java.time.Instant;
+import java.util.List;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.springframework.kafka.core.KafkaTemplate;
+
+/**
+ * Publishes decisions and the pending state through the service's template, inside the transaction that is
+ * running on the calling thread. A decision's {@code policy} names the rules that produced it, joined with commas;
+ * every request has at most one decision, so each decision's event id is derived from the request id.
+ */
+final class DecisionPublisher {
+
+    private static final Actor SELF = new Actor(ActorKind.SERVICE, PolicyEngineApplication.NAME);
+
+    private final KafkaTemplate<String, Object> kafka;
+
+    DecisionPublisher(KafkaTemplate<String, Object> kafka) {
+        this.kafka = kafka;
+    }
+
+    /** The rules' names as a decision's {@code policy}. */
+    static String policy(List<String> rules) {
+        return String.join(",", rules);
+    }
+
+    /** Approved by the rules alone (or by break-glass). */
+    void approved(AccessRequested request, PolicyDecision.Approve approve, Instant now) {
+        String requestId = request.getRequestId();
+        kafka.send(Topics.ACCESS_APPROVED.name(), requestId, AccessApproved.newBuilder()
+                .setEventId(EventIds.once("approved", requestId))
+                .setRequestId(requestId)
+                .setOccurredAt(now)
+                .setCausedBy(SELF)
+                .setRequester(request.getRequester())
+                .setResource(request.getResource())
+                .setScope(request.getScope())
+                .setApprovedDurationMs(approve.duration().toMillis())
+                .setPolicy(policy(approve.rules()))
+                .setApprovers(List.of())
+                .setBreakGlass(approve.breakGlass())
+                .setExtendsRequestId(request.getExtendsRequestId())
+                .build());
+    }
+
+    /** Denied by the rules. */
+    void denied(AccessRequested request, PolicyDecision.Deny deny, Instant now) {
+        denied(request.getRequestId(), request.getRequester().getId(), deny.reason(), deny.rules(), now);
+    }
+
+    /** Put on hold for votes: announced, and kept as durable state. */
+    void pending(PendingRequest pending, Instant now) {
+        String requestId = pending.requestId();
+        List<ApprovalTier> tiers = pending.quorum().requirement().tiers().stream()
+                .map(tier -> new ApprovalTier(tier.required(), List.copyOf(tier.groups()))).toList();
+        kafka.send(Topics.APPROVAL_PENDING.name(), requestId, ApprovalPending.newBuilder()
+                .setEventId(EventIds.once("pending", requestId))
+                .setRequestId(requestId)
+                .setOccurredAt(now)
+                .setCausedBy(SELF)
+                .setRequiredApprovals(tiers.stream().mapToInt(ApprovalTier::getRequired).sum())
+                .setApproverGroups(List.copyOf(pending.quorum().requirement().approverGroups()))
+                .setDecideBy(pending.decideBy())
+                .setPolicy(policy(pending.rules()))
+                .setTiers(tiers)
+                .setRules(pending.rules())
+                .build());
+        state(pending);
+    }
+
+    /** A vote was recorded and the request still waits: its durable state with the vote. */
+    void state(PendingRequest pending) {
+        kafka.send(new ProducerRecord<>(Topics.PENDING_APPROVALS_STATE.name(), Partitions.of(pending.requestId()),
+                pending.requestId(), StateRecords.state(pending)));
+    }
+
+    /** A pending request is decided: its decision, and a tombstone for its state. */
+    void decided(Decided decided, Instant now) {
+        PendingRequest pending = decided.request();
+        AskedAccess asked = pending.asked();
+        String requestId = pending.requestId();
+        if (decided instanceof Decided.Approved approved) {
+            kafka.send(Topics.ACCESS_APPROVED.name(), requestId, AccessApproved.newBuilder()
+                    .setEventId(EventIds.once("approved", requestId))
+                    .setRequestId(requestId)
+                    .setOccurredAt(now)
+                    .setCausedBy(SELF)
+                    .setRequester(StateRecords.requester(asked))
+                    .setResource(StateRecords.resource(asked))
+                    .setScope(StateRecords.scope(asked))
+                    .setApprovedDurationMs(pending.duration().toMillis())
+                    .setPolicy(policy(pending.rules()))
+                    .setApprovers(approved.approvers())
+                    .setBreakGlass(false)
+                    .setExtendsRequestId(asked.extendsRequestId())
+                    .build());
+        } else {
+            denied(requestId, asked.requesterId(), reason(decided), pending.rules(), now);
+        }
+        kafka.send(new ProducerRecord<>(Topics.PENDING_APPROVALS_STATE.name(), Partitions.of(requestId), requestId,
+                null));
+    }
+
+    /** What the requester reads about a pending request that was not approved. */
+    static String reason(Decided decided) {
+        if (decided instanceof Decided.Denied denied) {
+            return denied.reason();
+        }
+        if (decided instanceof Decided.TimedOut timedOut) {
+            return timedOut.reason();
+        }
+        if (decided instanceof Decided.Withdrawn) {
+            return Decided.Withdrawn.REASON;
+        }
+        return "approved";
+    }
+
+    private void denied(String requestId, String requesterId, String reason, List<String> rules, Instant now) {
+        kafka.send(Topics.ACCESS_DENIED.name(), requestId, AccessDenied.newBuilder()
+                .setEventId(EventIds.once("denied", requestId))
+                .setRequestId(requestId)
+                .setOccurredAt(now)
+                .setCausedBy(SELF)
+                .setRequesterId(requesterId)
+                .setReason(reason)
+                .setPolicy(policy(rules))
+                .build());
+    }
+}
