@@ -10,6 +10,7 @@ import dev.lapse.policy.pending.PendingApprovals;
 import dev.lapse.policy.pending.PendingRequest;
 import dev.lapse.policy.pending.VoteOutcome;
 import dev.lapse.policy.pending.VoteRefusal;
+import dev.lapse.policy.rules.BundleRequest;
 import dev.lapse.policy.rules.PolicyDecision;
 import dev.lapse.policy.rules.PolicyRequest;
 import dev.lapse.policy.rules.Requester;
@@ -166,10 +167,19 @@ class DecisionListener implements ConsumerSeekAware {
                     List.of());
         }
         Instant now = clock.instant();
-        PolicyDecision decision = policies.get().evaluate(request, now);
+        boolean bundle = DecisionPublisher.BUNDLE.equals(request.resourceKind());
+        PolicyDecision decision = bundle
+                ? policies.get().evaluateBundle(new BundleRequest(requestId, request.requester(),
+                        request.resourceName(), request.reason(), request.ticket(), request.duration(),
+                        request.breakGlass()), now).decision()
+                : policies.get().evaluate(request, now);
         String rules = DecisionPublisher.policy(decision.rules());
         if (decision instanceof PolicyDecision.Approve approve) {
             publisher.approved(event, approve, now);
+            if (bundle) {
+                publisher.parts(asked, policies.get().bundle(request.resourceName()), approve.duration(),
+                        approve.rules(), List.of(), approve.breakGlass(), now);
+            }
             if (approve.breakGlass()) {
                 log.warn("Break-glass: request {} by {} approved without approvers for {} (rules {}); reason: {}",
                         requestId, asked.requesterId(), approve.duration(), rules, asked.reason());
@@ -201,6 +211,13 @@ class DecisionListener implements ConsumerSeekAware {
                     vote.voterId());
         } else if (outcome instanceof VoteOutcome.Decisive decisive) {
             publisher.decided(decisive.decision(), now);
+            if (decisive.decision() instanceof Decided.Approved approved
+                    && DecisionPublisher.BUNDLE.equals(approved.request().asked().resourceKind())) {
+                // The bundle as defined when it is approved: a reload meanwhile applies, as it does to new requests.
+                PendingRequest pending = approved.request();
+                publisher.parts(pending.asked(), policies.get().bundle(pending.asked().resourceName()),
+                        pending.duration(), pending.rules(), approved.approvers(), false, now);
+            }
             log.info("Request {} {} on the {} of {}", requestId, decidedAs(decisive.decision()), vote.choice(),
                     vote.voterId());
         } else if (outcome instanceof VoteOutcome.Duplicate duplicate) {

@@ -7,17 +7,24 @@ import dev.lapse.event.Actor;
 import dev.lapse.event.ActorKind;
 import dev.lapse.event.ApprovalPending;
 import dev.lapse.event.ApprovalTier;
+import dev.lapse.event.Resource;
+import dev.lapse.event.Scope;
 import dev.lapse.policy.PolicyEngineApplication;
 import dev.lapse.policy.pending.AskedAccess;
 import dev.lapse.policy.pending.Decided;
 import dev.lapse.policy.pending.PendingRequest;
+import dev.lapse.policy.rules.Bundle;
 import dev.lapse.policy.rules.PolicyDecision;
 import dev.lapse.schemas.EventIds;
 import dev.lapse.schemas.Topics;
 import dev.lapse.schemas.kafka.Partitions;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 
 /**
@@ -27,7 +34,10 @@ import org.springframework.kafka.core.KafkaTemplate;
  */
 final class DecisionPublisher {
 
+    /** The resource kind of a request for a requestable role (a bundle), whose name is the resource's name. */
+    static final String BUNDLE = "bundle";
     private static final Actor SELF = new Actor(ActorKind.SERVICE, PolicyEngineApplication.NAME);
+    private static final Logger log = LoggerFactory.getLogger(DecisionPublisher.class);
 
     private final KafkaTemplate<String, Object> kafka;
 
@@ -57,6 +67,43 @@ final class DecisionPublisher {
                 .setBreakGlass(approve.breakGlass())
                 .setExtendsRequestId(request.getExtendsRequestId())
                 .build());
+    }
+
+    /**
+     * The parts of an approved bundle: each scope approved as a request of its own, keyed by its own id (the bundle
+     * request's id plus {@code .part-N}), so each becomes one grant with its own expiry; {@code partOf} links them.
+     * Part ids and event ids are derived, so a decision made again writes the same records.
+     */
+    void parts(AskedAccess bundleRequest, @Nullable Bundle bundle, Duration duration, List<String> rules,
+            List<String> approvers, boolean breakGlass, Instant now) {
+        if (bundle == null) {
+            log.warn("Bundle request {} was approved, but bundle {} is no longer defined: nothing is granted",
+                    bundleRequest.requestId(), bundleRequest.resourceName());
+            return;
+        }
+        for (int i = 0; i < bundle.scopes().size(); i++) {
+            Bundle.Scope scope = bundle.scopes().get(i);
+            String partId = partId(bundleRequest.requestId(), i + 1);
+            kafka.send(Topics.ACCESS_APPROVED.name(), partId, AccessApproved.newBuilder()
+                    .setEventId(EventIds.once("approved", partId))
+                    .setRequestId(partId)
+                    .setOccurredAt(now)
+                    .setCausedBy(SELF)
+                    .setRequester(StateRecords.requester(bundleRequest))
+                    .setResource(new Resource(scope.resourceKind(), scope.resourceName()))
+                    .setScope(new Scope(scope.actions(), scope.columns(), null))
+                    .setApprovedDurationMs(duration.toMillis())
+                    .setPolicy(policy(rules))
+                    .setApprovers(approvers)
+                    .setBreakGlass(breakGlass)
+                    .setPartOf(bundleRequest.requestId())
+                    .build());
+        }
+    }
+
+    /** The request id of the {@code n}th scope (from 1) of a bundle request. */
+    static String partId(String bundleRequestId, int n) {
+        return bundleRequestId + ".part-" + n;
     }
 
     /** Denied by the rules. */

@@ -20,6 +20,7 @@ import dev.lapse.event.AccessRequested;
 import dev.lapse.event.ApprovalPending;
 import dev.lapse.event.ApprovalTier;
 import dev.lapse.event.Requester;
+import dev.lapse.event.Resource;
 import dev.lapse.event.Scope;
 import dev.lapse.event.Vote;
 import dev.lapse.policy.PolicyEngineApplication;
@@ -189,5 +190,45 @@ class ApprovalsIT {
         } finally {
             root.detachAppender(logLines);
         }
+    }
+
+    @Test
+    void bundle_decidedAsOne_grantedThroughOnePartPerScope_andOnlyForItsRequestableGroups() {
+        String id = "ap-bundle";
+        AccessRequested bundle = Approvals.request(id, "alice", List.of("support"), "support-debug", List.of());
+        bundle.setResource(new Resource("bundle", "support-debug"));
+        bundle.setScope(new Scope(List.of(), List.of(), null));
+        bundle.setRequestedDurationMs(Duration.ofHours(8).toMillis());
+        String outsider = "ap-bundle-outsider";
+        AccessRequested notAllowed = Approvals.request(outsider, "mallory", List.of("sales"), "support-debug",
+                List.of());
+        notAllowed.setResource(new Resource("bundle", "support-debug"));
+        notAllowed.setScope(new Scope(List.of(), List.of(), null));
+        stack.send(Topics.ACCESS_REQUESTED, id, bundle);
+        stack.send(Topics.ACCESS_REQUESTED, outsider, notAllowed);
+
+        List<ConsumerRecord<String, Object>> approved = stack.awaitRecordsThenQuiet(List.of(
+                Topics.ACCESS_APPROVED.name(), Topics.ACCESS_DENIED.name()), key -> key.startsWith(id),
+                found -> found.size() >= 4, Approvals.WAIT, Approvals.QUIET);
+
+        assertThat(approved).extracting(ConsumerRecord::key).containsExactlyInAnyOrder(id, id + ".part-1",
+                id + ".part-2", outsider);
+        assertThat(approved).filteredOn(record -> record.key().startsWith(id + ".part-")).allSatisfy(record -> {
+            AccessApproved part = (AccessApproved) record.value();
+            assertThat(part.getRequestId()).isEqualTo(record.key());
+            assertThat(part.getPartOf()).isEqualTo(id);
+            assertThat(part.getRequester().getId()).isEqualTo("alice");
+            // capped by the bundle's maxDuration (2h) and the rule's (1h)
+            assertThat(part.getApprovedDurationMs()).isEqualTo(Duration.ofHours(1).toMillis());
+        });
+        assertThat(approved).filteredOn(record -> record.key().equals(id + ".part-1")).singleElement()
+                .satisfies(record -> assertThat(((AccessApproved) record.value()).getScope()).isEqualTo(
+                        new Scope(List.of("SELECT"), List.of("id", "email", "region"), null)));
+        assertThat(approved).filteredOn(record -> record.key().equals(id + ".part-2")).singleElement()
+                .satisfies(record -> assertThat(((AccessApproved) record.value()).getResource())
+                        .isEqualTo(new Resource("postgres", "crm.public.orders")));
+        assertThat(approved).filteredOn(record -> record.key().equals(outsider)).singleElement()
+                .satisfies(record -> assertThat(((AccessDenied) record.value()).getReason())
+                        .isEqualTo("bundle support-debug may be requested by members of support only"));
     }
 }
