@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.lapse.embedded.SchemaRegistryProcess;
+import dev.lapse.event.AccessApproved;
 import dev.lapse.event.AccessExpired;
 import dev.lapse.event.AccessGranted;
 import dev.lapse.event.AccessRequested;
@@ -230,6 +231,131 @@ class LapseFlowIT {
                     }
                 });
                 return events.size() >= 5;
+            });
+        }
+        events.sort(java.util.Comparator.comparing(record -> topics.indexOf(record.topic())));
+        return events;
+    }
+
+    /**
+     * Human approvals end to end over REST: a secret column needs a support peer AND a data-owners member; the
+     * requester's own vote and an outsider's are refused; the grant comes only after the second distinct eligible
+     * vote, exactly once. Break-glass is granted without approvers and flagged on the grant; a requestable role is
+     * decided as one and granted per scope.
+     */
+    @Test
+    void approvalsBreakGlassAndBundles_overRest() throws Exception {
+        String api = lapse.url(RequestServiceApplication.NAME);
+        String alice = token("alice");
+        String bob = token("bob");
+        String carol = token("carol");
+        // alice on call: the demo database has a login role for alice only, which a grant is provisioned to
+        String aliceOnCall = EmbeddedIssuer.load(lapse.identityDirectory()).mint(Caller.of("alice",
+                Set.of("support", "oncall")), Duration.ofMinutes(10));
+        String mallory = EmbeddedIssuer.load(lapse.identityDirectory()).mint(Caller.of("mallory", Set.of("sales")),
+                Duration.ofMinutes(10));
+        String id = "e2e-approval";
+
+        assertThat(post(api + "/v1/requests", alice, """
+                {"requestId": "%s",
+                 "resource": {"kind": "postgres", "name": "crm.public.customers"},
+                 "scope": {"actions": ["SELECT"], "columns": ["id", "ssn"]},
+                 "reason": "INC-1234: verify identity", "duration": "PT3S"}""".formatted(id)).statusCode())
+                .isEqualTo(202);
+        awaitStatus(api, id, alice, "PENDING_APPROVAL");
+        assertThat(post(api + "/v1/requests/" + id + "/votes", alice, "{\"decision\": \"approve\"}").statusCode())
+                .isEqualTo(403);
+        assertThat(post(api + "/v1/requests/" + id + "/votes", mallory, "{\"decision\": \"approve\"}")
+                .statusCode()).isEqualTo(403);
+        assertThat(get(api + "/v1/approvals", carol).body()).contains(id);
+        assertThat(post(api + "/v1/requests/" + id + "/votes", bob, "{\"decision\": \"approve\"}").statusCode())
+                .isEqualTo(202);
+        await().atMost(WAIT).until(() -> get(api + "/v1/requests/" + id, alice).body().contains("bob voted"));
+        long decidingAt = System.nanoTime();
+        assertThat(post(api + "/v1/requests/" + id + "/votes", carol, "{\"decision\": \"approve\"}").statusCode())
+                .isEqualTo(202);
+        awaitStatus(api, id, alice, "GRANTED");
+        System.out.printf("e2e %s: deciding vote → granted seen %d ms%n", id,
+                (System.nanoTime() - decidingAt) / 1_000_000);
+
+        List<ConsumerRecord<String, Object>> events = readSettled(id, List.of(Topics.ACCESS_REQUESTED.name(),
+                Topics.APPROVAL_PENDING.name(), Topics.APPROVAL_VOTES.name(), Topics.ACCESS_APPROVED.name(),
+                Topics.ACCESS_DENIED.name(), Topics.ACCESS_GRANTED.name()));
+        assertThat(events).extracting(record -> record.value().getClass().getSimpleName()).containsExactly(
+                "AccessRequested", "ApprovalPending", "ApprovalVoteCast", "ApprovalVoteCast", "AccessApproved",
+                "AccessGranted");
+        assertThat(((AccessApproved) events.get(4).value()).getApprovers()).containsExactlyInAnyOrder("bob", "carol");
+
+        // break-glass: on call, with an incident ticket, no approvers, flagged
+        String glass = "e2e-break-glass";
+        assertThat(post(api + "/v1/requests", aliceOnCall, """
+                {"requestId": "%s", "breakGlass": true, "ticket": "INC-4711",
+                 "resource": {"kind": "postgres", "name": "crm.public.customers"},
+                 "scope": {"actions": ["SELECT"], "columns": ["card_number"]},
+                 "reason": "payment outage, card lookup", "duration": "PT3S"}""".formatted(glass)).statusCode())
+                .isEqualTo(202);
+        awaitStatus(api, glass, alice, "GRANTED");
+        assertThat(readSettled(glass, List.of(Topics.ACCESS_GRANTED.name()))).singleElement()
+                .satisfies(record -> assertThat(((AccessGranted) record.value()).getBreakGlass()).isTrue());
+
+        // a requestable role: decided as one, one grant per scope
+        HttpResponse<String> bundle = post(api + "/v1/requests", alice, """
+                {"requestId": "e2e-bundle", "bundle": "support-debug", "reason": "INC-1234: order stuck",
+                 "duration": "PT3S"}""");
+        assertThat(bundle.statusCode()).as(bundle.body()).isEqualTo(202);
+        for (String part : List.of("e2e-bundle.part-1", "e2e-bundle.part-2")) {
+            awaitStatus(api, part, alice, "GRANTED");
+        }
+
+        // and every grant ends, so no role is left in the demo database
+        for (String ended : List.of(id, glass, "e2e-bundle.part-1", "e2e-bundle.part-2")) {
+            awaitStatus(api, ended, alice, "WITHDRAWN");
+        }
+    }
+
+    private static String token(String user) throws Exception {
+        return Files.readString(EmbeddedIssuer.tokenFile(lapse.identityDirectory(), user)).trim();
+    }
+
+    private static HttpResponse<String> post(String url, String token, String json) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> get(String url, String token) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token).GET()
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void awaitStatus(String api, String requestId, String token, String status) {
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).untilAsserted(() -> assertThat(
+                get(api + "/v1/requests/" + requestId, token).body()).contains("\"status\":\"" + status + "\""));
+    }
+
+    /** Every record of a request on the topics, in the order of the topics, once nothing more came for 3 s. */
+    private static List<ConsumerRecord<String, Object>> readSettled(String requestId, List<String> topics) {
+        dev.lapse.schemas.serde.AvroDeserializer deserializer = new dev.lapse.schemas.serde.AvroDeserializer();
+        deserializer.configure(Map.of("schema.registry.url", lapse.registryUrl(), "specific.avro.reader", "true"),
+                false);
+        List<ConsumerRecord<String, Object>> events = new ArrayList<>();
+        try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers",
+                lapse.bootstrapServers(), "isolation.level", "read_committed"), new StringDeserializer(),
+                deserializer)) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            topics.forEach(topic -> consumer.partitionsFor(topic)
+                    .forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition()))));
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long[] lastNews = {System.nanoTime()};
+            await().atMost(WAIT).pollDelay(Duration.ZERO).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(record -> {
+                    if (requestId.equals(record.key())) {
+                        events.add(record);
+                        lastNews[0] = System.nanoTime();
+                    }
+                });
+                return !events.isEmpty() && System.nanoTime() - lastNews[0] > Duration.ofSeconds(3).toNanos();
             });
         }
         events.sort(java.util.Comparator.comparing(record -> topics.indexOf(record.topic())));
