@@ -7,6 +7,7 @@ import dev.lapse.event.Actor;
 import dev.lapse.event.ActorKind;
 import dev.lapse.event.ApprovalPending;
 import dev.lapse.event.ApprovalTier;
+import dev.lapse.event.Requester;
 import dev.lapse.event.Resource;
 import dev.lapse.event.Scope;
 import dev.lapse.policy.PolicyEngineApplication;
@@ -52,20 +53,29 @@ final class DecisionPublisher {
 
     /** Approved by the rules alone (or by break-glass). */
     void approved(AccessRequested request, PolicyDecision.Approve approve, Instant now) {
-        String requestId = request.getRequestId();
+        approval(request.getRequestId(), request.getRequester(), request.getResource(), request.getScope(),
+                approve.duration(), approve.rules(), List.of(), approve.breakGlass(), request.getExtendsRequestId(),
+                null, now);
+    }
+
+    /** The one approval a request ever gets: its event id is derived from the request id. */
+    private void approval(String requestId, Requester requester, Resource resource, Scope scope, Duration duration,
+            List<String> rules, List<String> approvers, boolean breakGlass, @Nullable String extendsRequestId,
+            @Nullable String partOf, Instant now) {
         kafka.send(Topics.ACCESS_APPROVED.name(), requestId, AccessApproved.newBuilder()
                 .setEventId(EventIds.once("approved", requestId))
                 .setRequestId(requestId)
                 .setOccurredAt(now)
                 .setCausedBy(SELF)
-                .setRequester(request.getRequester())
-                .setResource(request.getResource())
-                .setScope(request.getScope())
-                .setApprovedDurationMs(approve.duration().toMillis())
-                .setPolicy(policy(approve.rules()))
-                .setApprovers(List.of())
-                .setBreakGlass(approve.breakGlass())
-                .setExtendsRequestId(request.getExtendsRequestId())
+                .setRequester(requester)
+                .setResource(resource)
+                .setScope(scope)
+                .setApprovedDurationMs(duration.toMillis())
+                .setPolicy(policy(rules))
+                .setApprovers(approvers)
+                .setBreakGlass(breakGlass)
+                .setExtendsRequestId(extendsRequestId)
+                .setPartOf(partOf)
                 .build());
     }
 
@@ -84,20 +94,9 @@ final class DecisionPublisher {
         for (int i = 0; i < bundle.scopes().size(); i++) {
             Bundle.Scope scope = bundle.scopes().get(i);
             String partId = partId(bundleRequest.requestId(), i + 1);
-            kafka.send(Topics.ACCESS_APPROVED.name(), partId, AccessApproved.newBuilder()
-                    .setEventId(EventIds.once("approved", partId))
-                    .setRequestId(partId)
-                    .setOccurredAt(now)
-                    .setCausedBy(SELF)
-                    .setRequester(StateRecords.requester(bundleRequest))
-                    .setResource(new Resource(scope.resourceKind(), scope.resourceName()))
-                    .setScope(new Scope(scope.actions(), scope.columns(), null))
-                    .setApprovedDurationMs(duration.toMillis())
-                    .setPolicy(policy(rules))
-                    .setApprovers(approvers)
-                    .setBreakGlass(breakGlass)
-                    .setPartOf(bundleRequest.requestId())
-                    .build());
+            approval(partId, StateRecords.requester(bundleRequest), new Resource(scope.resourceKind(),
+                    scope.resourceName()), new Scope(scope.actions(), scope.columns(), null), duration, rules,
+                    approvers, breakGlass, null, bundleRequest.requestId(), now);
         }
     }
 
@@ -143,20 +142,9 @@ final class DecisionPublisher {
         AskedAccess asked = pending.asked();
         String requestId = pending.requestId();
         if (decided instanceof Decided.Approved approved) {
-            kafka.send(Topics.ACCESS_APPROVED.name(), requestId, AccessApproved.newBuilder()
-                    .setEventId(EventIds.once("approved", requestId))
-                    .setRequestId(requestId)
-                    .setOccurredAt(now)
-                    .setCausedBy(SELF)
-                    .setRequester(StateRecords.requester(asked))
-                    .setResource(StateRecords.resource(asked))
-                    .setScope(StateRecords.scope(asked))
-                    .setApprovedDurationMs(pending.duration().toMillis())
-                    .setPolicy(policy(pending.rules()))
-                    .setApprovers(approved.approvers())
-                    .setBreakGlass(false)
-                    .setExtendsRequestId(asked.extendsRequestId())
-                    .build());
+            approval(requestId, StateRecords.requester(asked), StateRecords.resource(asked), StateRecords.scope(asked),
+                    pending.duration(), pending.rules(), approved.approvers(), false, asked.extendsRequestId(), null,
+                    now);
         } else {
             denied(requestId, asked.requesterId(), reason(decided), pending.rules(), now);
         }
