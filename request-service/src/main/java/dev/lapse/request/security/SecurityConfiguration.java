@@ -48,6 +48,8 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 class SecurityConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(SecurityConfiguration.class);
+    /** Verified tokens remembered until they expire: a few MB at most, for ten thousand clients' tokens. */
+    private static final int VERIFIED_TOKENS = 10_000;
 
     @Bean
     RequestAccess requestAccess(IdentityProperties properties) {
@@ -72,7 +74,11 @@ class SecurityConfiguration {
     }
 
     @Bean
-    JwtDecoder jwtDecoder(IdentityProperties properties, ObjectProvider<EmbeddedIssuer> embedded) {
+    JwtDecoder jwtDecoder(IdentityProperties properties, ObjectProvider<EmbeddedIssuer> embedded, Clock clock) {
+        return new VerifiedTokenCache(verifyingDecoder(properties, embedded), clock, VERIFIED_TOKENS);
+    }
+
+    private static JwtDecoder verifyingDecoder(IdentityProperties properties, ObjectProvider<EmbeddedIssuer> embedded) {
         List<OAuth2TokenValidator<Jwt>> validators = new ArrayList<>();
         NimbusJwtDecoder decoder;
         if (properties.embeddedMode()) {
