@@ -15,16 +15,15 @@ import dev.lapse.schemas.serde.AvroSerializer;
 import dev.lapse.schemas.serde.RegistryUnavailableException;
 import dev.lapse.schemas.serde.SerdeConfig;
 import dev.lapse.schemas.serde.SubjectNameStrategy;
+import dev.lapse.schemas.testing.ManualClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -50,29 +49,13 @@ class AuditListenerTest {
             new SerdeConfig(List.of("http://memory"), true, false, false, SubjectNameStrategy.TOPIC), false);
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final ListAppender<ILoggingEvent> lines = new ListAppender<>();
-    private Instant now = Instant.parse("2026-11-28T08:00:00Z");
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-11-28T08:00:00Z"));
     private AuditLog log;
     private AuditListener listener;
 
     @BeforeEach
     void start() throws IOException {
         log = AuditLog.open(root.resolve("audit"));
-        Clock clock = new Clock() {
-            @Override
-            public ZoneOffset getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now;
-            }
-        };
         listener = new AuditListener(log, new RecordEntries(new WriterSchemaDecoder(registry)),
                 new AuditWaiting(clock, meters), meters);
         lines.start();
@@ -93,7 +76,7 @@ class AuditListenerTest {
         for (int attempt = 0; attempt < 3; attempt++) {
             assertThatThrownBy(() -> listener.onRecord(record(0, value)))
                     .isInstanceOf(RegistryUnavailableException.class);
-            now = now.plus(Duration.ofMillis(100));
+            clock.advance(Duration.ofMillis(100));
         }
         assertThat(meters.get("lapse.audit.waiting").gauge().value()).isEqualTo(1);
         assertThat(log.lastOffset(new ChainId(TOPIC, 0))).isEmpty(); // no entry made of an outage

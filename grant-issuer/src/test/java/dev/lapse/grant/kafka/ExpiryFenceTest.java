@@ -4,17 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lapse.schemas.Topics;
 import dev.lapse.schemas.kafka.Partitions;
-import java.time.Clock;
+import dev.lapse.schemas.testing.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 class ExpiryFenceTest {
 
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-28T12:00:00Z"));
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-11-28T12:00:00Z"));
     private final ExpiryFence fence = new ExpiryFence(clock);
 
     @Test
@@ -51,32 +50,5 @@ class ExpiryFenceTest {
         assertThat(fence.remembered()).isEqualTo(2);
         assertThat(fence.restoreUnlessWithdrawn("g1", () -> "restored")).isEqualTo("restored");
         assertThat(fence.restoreUnlessWithdrawn("g2", () -> "restored")).isNull();
-    }
-
-    private static final class MutableClock extends Clock {
-        private Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
     }
 }

@@ -3,9 +3,8 @@ package dev.lapse.request.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Clock;
+import dev.lapse.schemas.testing.ManualClock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,13 +40,13 @@ class VerifiedTokenCacheTest {
     @Test
     void aTokenSentAgain_isVerifiedOnce_untilItExpires() {
         CountingDecoder decoder = new CountingDecoder(Map.of("good-1", T0.plusSeconds(60)));
-        MutableClock clock = new MutableClock(T0);
+        ManualClock clock = new ManualClock(T0);
         VerifiedTokenCache cache = new VerifiedTokenCache(decoder, clock, 10);
 
         for (int i = 0; i < 5; i++) {
             assertThat(cache.decode("good-1").getSubject()).isEqualTo("alice");
         }
-        clock.now = T0.plusSeconds(60);
+        clock.set(T0.plusSeconds(60));
         cache.decode("good-1");
 
         assertThat(decoder.decoded).containsExactly("good-1", "good-1");
@@ -56,7 +55,7 @@ class VerifiedTokenCacheTest {
     @Test
     void aTokenThatFails_isNeverRemembered() {
         CountingDecoder decoder = new CountingDecoder(Map.of());
-        VerifiedTokenCache cache = new VerifiedTokenCache(decoder, new MutableClock(T0), 10);
+        VerifiedTokenCache cache = new VerifiedTokenCache(decoder, new ManualClock(T0), 10);
 
         assertThatThrownBy(() -> cache.decode("forged")).isInstanceOf(BadJwtException.class);
         assertThatThrownBy(() -> cache.decode("forged")).isInstanceOf(BadJwtException.class);
@@ -69,7 +68,7 @@ class VerifiedTokenCacheTest {
     void atMostMaxTokens_areRemembered_leastRecentlyUsedOut() {
         CountingDecoder decoder = new CountingDecoder(Map.of("good-1", T0.plusSeconds(60), "good-2",
                 T0.plusSeconds(60), "good-3", T0.plusSeconds(60)));
-        VerifiedTokenCache cache = new VerifiedTokenCache(decoder, new MutableClock(T0), 2);
+        VerifiedTokenCache cache = new VerifiedTokenCache(decoder, new ManualClock(T0), 2);
 
         cache.decode("good-1");
         cache.decode("good-2");
@@ -80,28 +79,5 @@ class VerifiedTokenCacheTest {
 
         assertThat(decoder.decoded).containsExactly("good-1", "good-2", "good-3", "good-2");
         assertThat(cache.size()).isEqualTo(2);
-    }
-
-    private static final class MutableClock extends Clock {
-        Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

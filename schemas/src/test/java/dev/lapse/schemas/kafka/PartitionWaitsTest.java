@@ -7,11 +7,10 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.lapse.schemas.serde.RegistryUnavailableException;
+import dev.lapse.schemas.testing.ManualClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -25,7 +24,7 @@ class PartitionWaitsTest {
     private static final RegistryUnavailableException REGISTRY_DOWN =
             new RegistryUnavailableException("schema registry at http://registry is unreachable");
 
-    private final ManualClock clock = new ManualClock();
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-11-28T09:00:00Z"));
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final PartitionWaits waits = new PartitionWaits(Duration.ofSeconds(10), meters, clock);
     private final ListAppender<ILoggingEvent> lines = new ListAppender<>();
@@ -110,30 +109,5 @@ class PartitionWaitsTest {
 
     private static ConsumerRecord<Object, Object> record(int partition, long offset) {
         return new ConsumerRecord<>(TOPIC, partition, offset, "key", new byte[0]);
-    }
-
-    /** A clock the test moves by hand. */
-    private static final class ManualClock extends Clock {
-
-        private Instant now = Instant.parse("2026-11-28T09:00:00Z");
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }
