@@ -199,6 +199,27 @@ class GrantIssuerPostgresIT {
     }
 
     @Test
+    void anExtensionTheTargetRefuses_leavesTheGrantItExtendsUntouched() {
+        String old = newRequestId("extended");
+        stack.send(Topics.ACCESS_APPROVED, old, approval(old, List.of("id", "email"), 600_000));
+        stack.awaitRecords(List.of(Topics.ACCESS_GRANTED.name()), old, found -> !found.isEmpty(), WAIT);
+        String extension = newRequestId("refused-extension");
+        AccessApproved refused = approval(extension, List.of("id", "no_such_column"), 600_000);
+        refused.setExtendsRequestId(old);
+
+        stack.send(Topics.ACCESS_APPROVED, extension, refused);
+
+        assertThat(stack.awaitRecordsThenQuiet(List.of(Topics.ACCESS_GRANTED.name(), Topics.ACCESS_DENIED.name()),
+                extension, found -> !found.isEmpty(), WAIT, QUIET)).singleElement()
+                .satisfies(record -> assertThat(record.value()).isInstanceOf(AccessDenied.class));
+        assertThat(stack.awaitRecordsThenQuiet(List.of(Topics.REVOCATION_REQUESTED.name()), old, found -> true,
+                WAIT, QUIET)).isEmpty();
+        assertThat(roleExists(old)).isTrue();
+        stack.send(Topics.ACCESS_EXPIRED, old, expiry(old));
+        await().atMost(WAIT).until(() -> !roleExists(old));
+    }
+
+    @Test
     void anExpiryWhileTheTargetIsUnreachableWaits_andIsWithdrawnOnceItIsBack() throws Exception {
         String id = newRequestId("outage");
         stack.send(Topics.ACCESS_APPROVED, id, approval(id, List.of("id", "email"), 600_000));
