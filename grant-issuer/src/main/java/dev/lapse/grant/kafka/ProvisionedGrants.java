@@ -3,13 +3,12 @@ package dev.lapse.grant.kafka;
 import dev.lapse.event.AccessGranted;
 import dev.lapse.schemas.Topics;
 import dev.lapse.schemas.kafka.EventDecoder;
-import java.time.Duration;
+import dev.lapse.schemas.kafka.StateTopicScan;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,28 +35,20 @@ final class ProvisionedGrants {
         try (Consumer<String, byte[]> reader = consumers.get()) {
             List<TopicPartition> parts = reader.partitionsFor(Topics.PROVISIONED_GRANTS_STATE.name()).stream()
                     .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
-            reader.assign(parts);
-            reader.seekToBeginning(parts);
-            Map<TopicPartition, Long> ends = reader.endOffsets(parts);
-            while (parts.stream().anyMatch(tp -> reader.position(tp) < ends.get(tp))) {
-                for (ConsumerRecord<String, byte[]> record : reader.poll(Duration.ofMillis(100))) {
-                    if (record.key() == null) {
-                        continue;
-                    }
-                    if (record.value() == null) {
-                        grants.remove(record.key());
-                        continue;
-                    }
-                    try {
-                        grants.put(record.key(), decoder.decode(record, AccessGranted.class));
-                    } catch (RuntimeException unreadable) {
-                        // Reconciliation then treats the grant as unknown: a target object of it is a stray.
-                        log.warn("Provisioned grant {} at {}-{}@{} cannot be read ({}); left out of reconciliation",
-                                record.key(), record.topic(), record.partition(), record.offset(),
-                                unreadable.getMessage());
-                    }
+            StateTopicScan.readToEnd(reader, parts, record -> {
+                if (record.value() == null) {
+                    grants.remove(record.key());
+                    return;
                 }
-            }
+                try {
+                    grants.put(record.key(), decoder.decode(record, AccessGranted.class));
+                } catch (RuntimeException unreadable) {
+                    // Reconciliation then treats the grant as unknown: a target object of it is a stray.
+                    log.warn("Provisioned grant {} at {}-{}@{} cannot be read ({}); left out of reconciliation",
+                            record.key(), record.topic(), record.partition(), record.offset(),
+                            unreadable.getMessage());
+                }
+            });
         }
         return grants;
     }

@@ -5,8 +5,8 @@ import dev.lapse.policy.pending.PendingRequest;
 import dev.lapse.schemas.Topics;
 import dev.lapse.schemas.kafka.EventDecoder;
 import dev.lapse.schemas.kafka.RejectedRecordException;
+import dev.lapse.schemas.kafka.StateTopicScan;
 import dev.lapse.state.PendingApproval;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -17,7 +17,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -103,34 +102,24 @@ final class PendingState {
                 .map(p -> new TopicPartition(Topics.PENDING_APPROVALS_STATE.name(), p)).toList();
         Map<Integer, Map<String, PendingApproval>> read = new LinkedHashMap<>();
         partitions.forEach(p -> read.put(p, new LinkedHashMap<>()));
-        int records = 0;
+        int records;
         try (Consumer<String, byte[]> reader = readers.get()) {
-            reader.assign(parts);
-            reader.seekToBeginning(parts);
-            // Under read_committed, the end offsets are the last stable offsets: all that was committed.
-            Map<TopicPartition, Long> ends = reader.endOffsets(parts);
-            while (parts.stream().anyMatch(tp -> reader.position(tp) < ends.get(tp))) {
-                for (ConsumerRecord<String, byte[]> record : reader.poll(Duration.ofMillis(100))) {
-                    records++;
-                    if (record.key() == null) {
-                        continue;
-                    }
-                    Map<String, PendingApproval> partition = read.get(record.partition());
-                    if (record.value() == null) {
-                        partition.remove(record.key());
-                        continue;
-                    }
-                    try {
-                        partition.put(record.key(), decoder.decode(record, PendingApproval.class));
-                    } catch (RejectedRecordException unreadable) {
-                        // Not a state this service wrote; the request it stood for can no longer be decided here.
-                        partition.remove(record.key());
-                        log.error("Pending state {}-{}@{} of request {} cannot be read and is skipped: {}",
-                                record.topic(), record.partition(), record.offset(), record.key(),
-                                unreadable.getMessage());
-                    }
+            records = StateTopicScan.readToEnd(reader, parts, record -> {
+                Map<String, PendingApproval> partition = read.get(record.partition());
+                if (record.value() == null) {
+                    partition.remove(record.key());
+                    return;
                 }
-            }
+                try {
+                    partition.put(record.key(), decoder.decode(record, PendingApproval.class));
+                } catch (RejectedRecordException unreadable) {
+                    // Not a state this service wrote; the request it stood for can no longer be decided here.
+                    partition.remove(record.key());
+                    log.error("Pending state {}-{}@{} of request {} cannot be read and is skipped: {}",
+                            record.topic(), record.partition(), record.offset(), record.key(),
+                            unreadable.getMessage());
+                }
+            });
         }
         int pending = 0;
         for (Map.Entry<Integer, Map<String, PendingApproval>> partition : read.entrySet()) {

@@ -3,7 +3,6 @@ package dev.lapse.schemas.kafka;
 import dev.lapse.schemas.Topic;
 import dev.lapse.state.RequestSeen;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
@@ -131,28 +130,18 @@ public final class SeenRequests {
         Map<Integer, Map<String, String>> restored = new ConcurrentHashMap<>();
         parts.forEach(tp -> restored.put(tp.partition(), new ConcurrentHashMap<>()));
         long startNs = System.nanoTime();
-        int records = 0;
+        int records;
         try (Consumer<String, byte[]> reader = readers.get()) {
-            reader.assign(parts);
-            reader.seekToBeginning(parts);
-            // Under read_committed, the end offsets are the last stable offsets: all that was committed.
-            Map<TopicPartition, Long> ends = reader.endOffsets(parts);
-            while (parts.stream().anyMatch(tp -> reader.position(tp) < ends.get(tp))) {
-                for (ConsumerRecord<String, byte[]> record : reader.poll(Duration.ofMillis(100))) {
-                    records++;
-                    if (record.key() == null) {
-                        continue;
-                    }
-                    if (record.value() == null) {
-                        restored.get(record.partition()).remove(record.key());
-                    } else {
-                        Header source = record.headers().lastHeader(SOURCE_HEADER);
-                        // Without its source, a claim is nobody's to repeat: every record naming the id is refused.
-                        restored.get(record.partition()).put(record.key(), source == null ? "unknown"
-                                : new String(source.value(), StandardCharsets.UTF_8));
-                    }
+            records = StateTopicScan.readToEnd(reader, parts, record -> {
+                if (record.value() == null) {
+                    restored.get(record.partition()).remove(record.key());
+                } else {
+                    Header source = record.headers().lastHeader(SOURCE_HEADER);
+                    // Without its source, a claim is nobody's to repeat: every record naming the id is refused.
+                    restored.get(record.partition()).put(record.key(), source == null ? "unknown"
+                            : new String(source.value(), StandardCharsets.UTF_8));
                 }
-            }
+            });
         }
         byPartition.putAll(restored);
         log.info("Read back {} of partitions {}: {} request ids from {} records in {} ms", stateTopic,
