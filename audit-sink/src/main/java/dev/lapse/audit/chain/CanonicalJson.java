@@ -43,6 +43,14 @@ public final class CanonicalJson {
     private static final Set<String> FIRST_FORMAT_MEMBERS = Set.of("eventId", "eventType", "key", "occurredAtMs",
             "offset", "partition", "payload", "requestId", "timestampMs", "topic");
 
+    // What write() and entry() returned last on this thread, remembered by identity. The sink writes a payload's
+    // text and then builds its entry, whose constructor would parse and write that text again; and it hashes an
+    // entry's JSON and then writes the same JSON to its file. Under load those second passes were a third of the
+    // sink's CPU. A String or an AuditEntry is immutable, so the very instance this class wrote or described is still
+    // what it was: nothing it did not write itself is ever trusted.
+    private static final ThreadLocal<@Nullable String> LAST_WRITTEN = new ThreadLocal<>();
+    private static final ThreadLocal<@Nullable Described> LAST_DESCRIBED = new ThreadLocal<>();
+
     private CanonicalJson() {}
 
     /**
@@ -67,29 +75,57 @@ public final class CanonicalJson {
     public static String write(@Nullable Object value) {
         StringBuilder out = new StringBuilder();
         writeValue(out, value);
-        return out.toString();
+        String text = out.toString();
+        LAST_WRITTEN.set(text);
+        return text;
     }
 
     /** The canonical JSON of an entry, the text its chain link hashes. */
     public static String entry(AuditEntry entry) {
-        Map<String, @Nullable Object> members = new TreeMap<>();
-        members.put("topic", entry.topic());
-        members.put("partition", entry.partition());
-        members.put("offset", entry.offset());
-        members.put("timestampMs", entry.timestampMs());
-        members.put("key", bytes(entry.key()));
-        members.put("headers", entry.headers().stream().map(header -> {
-            Map<String, @Nullable Object> object = new TreeMap<>();
-            object.put("name", header.name());
-            object.put("value", bytes(header.value()));
-            return object;
-        }).toList());
-        members.put("schemaId", entry.schemaId());
-        members.put("eventType", entry.eventType());
-        members.put("eventId", entry.eventId());
-        members.put("requestId", entry.requestId());
-        members.put("payload", new Canonical(entry.payloadJson()));
-        return write(members);
+        Described last = LAST_DESCRIBED.get();
+        if (last != null && last.entry() == entry) {
+            return last.json();
+        }
+        String json = describe(entry);
+        LAST_DESCRIBED.set(new Described(entry, json));
+        return json;
+    }
+
+    // The members in their canonical order (ENTRY_MEMBERS, sorted), written straight out: this runs for every audited
+    // record, and sorting maps of members was most of its cost. The golden entries in CanonicalJsonTest hold it to
+    // what writing the sorted map gives.
+    private static String describe(AuditEntry entry) {
+        StringBuilder out = new StringBuilder(256 + entry.payloadJson().length());
+        writeValue(out.append("{\"eventId\":"), entry.eventId());
+        writeValue(out.append(",\"eventType\":"), entry.eventType());
+        out.append(",\"headers\":[");
+        for (int i = 0; i < entry.headers().size(); i++) {
+            AuditHeader header = entry.headers().get(i);
+            writeString(out.append(i == 0 ? "{\"name\":" : ",{\"name\":"), header.name());
+            writeBytes(out.append(",\"value\":"), header.value());
+            out.append('}');
+        }
+        writeBytes(out.append("],\"key\":"), entry.key());
+        out.append(",\"offset\":").append(entry.offset());
+        out.append(",\"partition\":").append(entry.partition());
+        out.append(",\"payload\":").append(entry.payloadJson());
+        writeValue(out.append(",\"requestId\":"), entry.requestId());
+        writeValue(out.append(",\"schemaId\":"), entry.schemaId());
+        out.append(",\"timestampMs\":").append(entry.timestampMs());
+        writeString(out.append(",\"topic\":"), entry.topic());
+        return out.append('}').toString();
+    }
+
+    private static void writeBytes(StringBuilder out, @Nullable RecordBytes bytes) {
+        if (bytes == null) {
+            out.append("null");
+        } else if (bytes.utf8() != null) {
+            writeString(out.append("{\"utf8\":"), bytes.utf8());
+            out.append('}');
+        } else {
+            writeString(out.append("{\"base64\":"), String.valueOf(bytes.base64()));
+            out.append('}');
+        }
     }
 
     /**
@@ -128,6 +164,9 @@ public final class CanonicalJson {
 
     /** The canonical form of JSON text; named in the message when it is not JSON this class can write. */
     static String canonicalValue(String name, String json) {
+        if (json == LAST_WRITTEN.get()) {
+            return json;
+        }
         try {
             return canonicalize(json);
         } catch (IllegalArgumentException e) {
@@ -169,8 +208,6 @@ public final class CanonicalJson {
             out.append(value);
         } else if (value instanceof String string) {
             writeString(out, string);
-        } else if (value instanceof Canonical canonical) {
-            out.append(canonical.json());
         } else if (value instanceof Map<?, ?> map) {
             Map<String, @Nullable Object> sorted = new TreeMap<>();
             map.forEach((name, member) -> {
@@ -199,9 +236,23 @@ public final class CanonicalJson {
     }
 
     private static void writeString(StringBuilder out, String value) {
-        requireWellFormed("string", value);
         out.append('"');
-        for (int i = 0; i < value.length(); i++) {
+        // Most strings need no escape and are well-formed: one scan finds that, and the string goes in whole.
+        int plain = 0;
+        while (plain < value.length()) {
+            char c = value.charAt(plain);
+            if (c < 0x20 || c == '"' || c == '\\' || Character.isSurrogate(c)) {
+                break;
+            }
+            plain++;
+        }
+        if (plain == value.length()) {
+            out.append(value).append('"');
+            return;
+        }
+        requireWellFormed("string", value);
+        out.append(value, 0, plain);
+        for (int i = plain; i < value.length(); i++) {
             char c = value.charAt(i);
             switch (c) {
                 case '"' -> out.append("\\\"");
@@ -211,7 +262,13 @@ public final class CanonicalJson {
                 case '\n' -> out.append("\\n");
                 case '\r' -> out.append("\\r");
                 case '\t' -> out.append("\\t");
-                default -> out.append(c < 0x20 ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
             }
         }
         out.append('"');
@@ -233,13 +290,6 @@ public final class CanonicalJson {
 
     private static @Nullable String optionalText(Map<?, ?> members, String name) {
         return members.get(name) == null ? null : text(members, name);
-    }
-
-    private static @Nullable Map<String, String> bytes(@Nullable RecordBytes bytes) {
-        if (bytes == null) {
-            return null;
-        }
-        return bytes.utf8() != null ? Map.of("utf8", bytes.utf8()) : Map.of("base64", String.valueOf(bytes.base64()));
     }
 
     private static @Nullable RecordBytes toBytes(String name, @Nullable Object value) {
@@ -265,6 +315,6 @@ public final class CanonicalJson {
         return new AuditHeader(text(header, "name"), toBytes("a header value", header.get("value")));
     }
 
-    /** JSON text already in canonical form, written as it is. */
-    private record Canonical(String json) {}
+    /** An entry and its canonical JSON. */
+    private record Described(AuditEntry entry, String json) {}
 }

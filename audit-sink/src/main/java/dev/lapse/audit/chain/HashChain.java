@@ -49,6 +49,8 @@ public final class HashChain {
     private static final byte LINK_DOMAIN = 0x00;
     private static final byte GENESIS_DOMAIN = 0x01;
     private static final HexFormat HEX = HexFormat.of();
+    // A clone of one digest rather than a provider lookup per link: every audited record makes a link.
+    private static final MessageDigest SHA_256 = newSha256();
 
     private final ChainId id;
     private String headHash;
@@ -165,6 +167,14 @@ public final class HashChain {
     }
 
     private static MessageDigest sha256() {
+        try {
+            return (MessageDigest) SHA_256.clone();
+        } catch (CloneNotSupportedException e) {
+            return newSha256();
+        }
+    }
+
+    private static MessageDigest newSha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

@@ -10,6 +10,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericFixed;
@@ -38,16 +39,19 @@ final class AvroJson {
      * @throws UnreadableValueException if a string is not UTF-8, so the body does not match its schema
      */
     static @Nullable Object tree(Schema schema, @Nullable Object datum) {
-        return tree(schema, datum, "value");
+        return tree(schema, datum, () -> "value");
     }
 
-    private static @Nullable Object tree(Schema schema, @Nullable Object datum, String path) {
+    // Where a value sits is only said when it cannot be written; building that text for every field of every audited
+    // record was a measurable share of the sink's CPU, so a path is a supplier, spelled out only for a message.
+    private static @Nullable Object tree(Schema schema, @Nullable Object datum, Supplier<String> path) {
         return switch (schema.getType()) {
             case NULL -> null;
             case BOOLEAN -> (Boolean) datum;
             case INT -> (Integer) datum;
             case LONG -> (Long) datum;
-            case FLOAT, DOUBLE -> throw new UnrepresentableValueException(path + " is a " + schema.getType().getName()
+            case FLOAT, DOUBLE -> throw new UnrepresentableValueException(path.get() + " is a "
+                    + schema.getType().getName()
                     + " (" + datum + "): the audit's canonical JSON holds integers only");
             case STRING -> text((Utf8) datum, path);
             case ENUM -> String.valueOf(datum);
@@ -57,15 +61,17 @@ final class AvroJson {
                 List<@Nullable Object> items = new ArrayList<>();
                 int i = 0;
                 for (Object item : (Collection<?>) datum) {
-                    items.add(tree(schema.getElementType(), item, path + "[" + i++ + "]"));
+                    int index = i++;
+                    items.add(tree(schema.getElementType(), item, () -> path.get() + "[" + index + "]"));
                 }
                 yield items;
             }
             case MAP -> {
                 Map<String, @Nullable Object> members = new TreeMap<>();
                 for (Map.Entry<?, ?> member : ((Map<?, ?>) datum).entrySet()) {
-                    String name = text((Utf8) member.getKey(), path + " key");
-                    members.put(name, tree(schema.getValueType(), member.getValue(), path + "[\"" + name + "\"]"));
+                    String name = text((Utf8) member.getKey(), () -> path.get() + " key");
+                    members.put(name, tree(schema.getValueType(), member.getValue(),
+                            () -> path.get() + "[\"" + name + "\"]"));
                 }
                 yield members;
             }
@@ -73,7 +79,8 @@ final class AvroJson {
                 IndexedRecord record = (IndexedRecord) datum;
                 Map<String, @Nullable Object> members = new TreeMap<>();
                 for (Schema.Field field : schema.getFields()) {
-                    members.put(field.name(), tree(field.schema(), record.get(field.pos()), path(path, field.name())));
+                    members.put(field.name(), tree(field.schema(), record.get(field.pos()),
+                            () -> path(path.get(), field.name())));
                 }
                 yield members;
             }
@@ -84,7 +91,7 @@ final class AvroJson {
                 }
                 String name = branch.getFullName(); // the type's name for primitives, the full name for named types
                 Map<String, @Nullable Object> wrapped = new TreeMap<>();
-                wrapped.put(name, tree(branch, datum, path + "<" + name + ">"));
+                wrapped.put(name, tree(branch, datum, () -> path.get() + "<" + name + ">"));
                 yield wrapped;
             }
         };
@@ -95,15 +102,24 @@ final class AvroJson {
     }
 
     // Strictly: bytes that are not UTF-8 would otherwise become U+FFFD, and two different records would look alike.
-    private static String text(Utf8 utf8, String path) {
+    private static String text(Utf8 utf8, Supplier<String> path) {
+        byte[] bytes = utf8.getBytes();
+        int length = utf8.getByteLength();
+        boolean ascii = true;
+        for (int i = 0; i < length && ascii; i++) {
+            ascii = bytes[i] >= 0;
+        }
+        if (ascii) {
+            return new String(bytes, 0, length, StandardCharsets.US_ASCII); // always valid UTF-8, and most text is
+        }
         try {
             CharBuffer chars = StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(utf8.getBytes(), 0, utf8.getByteLength()));
+                    .decode(ByteBuffer.wrap(bytes, 0, length));
             return chars.toString();
         } catch (CharacterCodingException e) {
-            throw new UnreadableValueException("the Avro body does not match its schema: " + path
+            throw new UnreadableValueException("the Avro body does not match its schema: " + path.get()
                     + " is a string whose bytes are not UTF-8", null);
         }
     }
