@@ -41,7 +41,7 @@ public record BenchOptions(String mode, double matchRate, Duration latencyWindow
      * @param maxProbe the largest burst
      * @param maxProbes at most this many bursts (the first included)
      * @param probeCap how long one burst may take
-     * @param firstFraction the first rate verified, as a fraction of the burst-drain estimate
+     * @param firstFraction the first rate verified, as a multiple of the burst-drain estimate (see RateSearch)
      * @param stepDown the next rate tried after one that did not hold, as a fraction of it
      * @param verifyWindow how long a rate must hold with a bounded backlog to count as sustained
      * @param searchBudget how long the verification runs of the search may take together
@@ -130,7 +130,7 @@ public record BenchOptions(String mode, double matchRate, Duration latencyWindow
         return new BenchOptions("full", 1_000, Duration.ofSeconds(12),
                 new Baseline(300, 30_000, Duration.ofSeconds(5), 200_000, Duration.ofSeconds(60)),
                 // A first burst of 1,000 and up to five: a small burst drains at a rate its fixed latency hides.
-                new Lapse(100, 1_000, 5, 50_000, 5, Duration.ofSeconds(20), 0.9, 0.8, Duration.ofSeconds(30),
+                new Lapse(100, 1_000, 5, 50_000, 5, Duration.ofSeconds(20), 1.5, 0.8, Duration.ofSeconds(30),
                         Duration.ofSeconds(75), 2, 50, Duration.ofSeconds(20), 1_024, Duration.ofHours(1)),
                 new Postgres(10, 10, Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofMillis(2), 200, 20, 40,
                         Duration.ofSeconds(30)),

@@ -1,8 +1,7 @@
 package dev.lapse.bench;
 
-import com.sun.management.OperatingSystemMXBean;
+import dev.lapse.bench.drive.ProcessCpu;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -39,8 +38,7 @@ final class CpuShare {
     }
 
     private static long processCpuNanos() {
-        return ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os
-                ? os.getProcessCpuTime() : -1;
+        return ProcessCpu.nanos();
     }
 
     /** All jiffies and idle jiffies (idle + iowait) of the first line of {@code /proc/stat}. */

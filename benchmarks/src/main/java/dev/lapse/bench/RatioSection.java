@@ -43,6 +43,10 @@ final class RatioSection implements Section {
                     "p99 at %,.0f/s offered: %s / baseline", options.matchRate(), channel.title()),
                     channel.id(LapseSection.LATENCY_MATCH), BaselineSection.LATENCY_MATCH, Quantity.P99));
         }
+        for (Channel channel : Channel.values()) {
+            specs.add(new Ratios.Spec("ratio.cpu." + channel.key(), "CPU per request: " + channel.title()
+                    + " / baseline per record", channel.id(LapseSection.CPU), BaselineSection.CPU, Quantity.AMOUNT));
+        }
         return Ratios.rows(soFar, SECTION, specs);
     }
 }

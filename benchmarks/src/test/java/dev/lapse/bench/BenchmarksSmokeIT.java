@@ -23,11 +23,13 @@ class BenchmarksSmokeIT {
 
         // then
         assertThat(report.table().rows()).extracting(Row::id).containsExactly(
-                "baseline.sustained", "baseline.latency.match",
-                "ingress.burst", "ingress.sustained", "ingress.latency.low", "ingress.latency.match",
+                "baseline.sustained", "baseline.cpu", "baseline.latency.match",
+                "ingress.burst", "ingress.cpu", "ingress.sustained", "ingress.latency.low", "ingress.latency.match",
                 "ingress.latency.sustained80",
-                "rest.burst", "rest.sustained", "rest.latency.low", "rest.latency.match", "rest.latency.sustained80",
+                "rest.burst", "rest.cpu", "rest.sustained", "rest.latency.low", "rest.latency.match",
+                "rest.latency.sustained80",
                 "ratio.throughput.ingress", "ratio.throughput.rest", "ratio.p99.ingress", "ratio.p99.rest",
+                "ratio.cpu.ingress", "ratio.cpu.rest",
                 "postgres.expiry.read-denied", "postgres.expiry.expired", "postgres.expiry.withdrawn",
                 "postgres.granted.event-only", "postgres.granted.provisioned", "postgres.granted.added",
                 "approval.vote-to-granted",

@@ -11,6 +11,7 @@ import dev.lapse.bench.load.Schedule;
 import dev.lapse.bench.report.Measurement;
 import dev.lapse.bench.report.Row;
 import dev.lapse.bench.report.Table;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -28,6 +29,8 @@ public final class BaselineSection implements Section {
     public static final String SUSTAINED = "baseline.sustained";
     /** Row id of the latency at the rate Lapse is offered too. */
     public static final String LATENCY_MATCH = "baseline.latency.match";
+    /** Row id of the CPU used per record while the backlog drained. */
+    public static final String CPU = "baseline.cpu";
 
     private static final Logger log = LoggerFactory.getLogger(BaselineSection.class);
     private static final String SECTION = "baseline: bare 3-hop Kafka pipeline";
@@ -61,6 +64,7 @@ public final class BaselineSection implements Section {
                     baseline.warmupWindow(), rule), baseline.cap());
 
             Trial drained = driver.burst("baseline drain", baseline.drainRecords(), baseline.cap());
+            driver.settle(drained, Duration.ofSeconds(10));
             log.info("Baseline: {} records drained at {} records/s", drained.completedCount(),
                     Math.round(drained.drainedPerSecond()));
 
@@ -78,6 +82,12 @@ public final class BaselineSection implements Section {
                     String.format(Locale.ROOT, "%,d of %,d keyed records of %d B, 6 partitions, in %.1f s%s",
                             drained.completedCount(), drained.offeredCount(), baseline.valueBytes(),
                             drained.drainSeconds(), left(drained))));
+            rows.add(new Row(CPU, SECTION, "CPU per record, draining the backlog",
+                    drained.cpuMicrosPerItem().isPresent()
+                            ? new Measurement.Amount(drained.cpuMicrosPerItem().getAsDouble(), "µs of CPU")
+                            : new Measurement.Missing("the backlog did not drain"),
+                    "this JVM's CPU time (broker, stages, load, idle Lapse services) from the drain above until the"
+                            + " JVM went quiet again, per record through all three hops"));
             rows.add(new Row(LATENCY_MATCH, SECTION, String.format(Locale.ROOT,
                     "produced → seen at the end, at %,.0f records/s offered", options.matchRate()),
                     failure.<Measurement>map(Measurement.Missing::new).orElseGet(latency::latency),

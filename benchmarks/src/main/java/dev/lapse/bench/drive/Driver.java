@@ -16,6 +16,7 @@ import org.jspecify.annotations.Nullable;
 public final class Driver {
 
     private static final long SAMPLE_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    private static final long QUIET_WINDOW_MS = 250;
     private static final long IDLE_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
 
     private final Target target;
@@ -102,6 +103,28 @@ public final class Driver {
     /** Waits until every item of the trial is done or failed, at most {@code cap}; false when some were not. */
     public boolean drain(Trial trial, Duration cap) {
         return awaitDone(trial, System.nanoTime() + cap.toNanos());
+    }
+
+    /**
+     * After {@link #drain}: waits until this JVM's threads have gone quiet (under a quarter of one core for a quarter
+     * second), at most {@code cap}, and charges the CPU used until then to the trial ({@link Trial#cpuMicrosPerItem}).
+     * Returns whether it went quiet; if not, the trial is charged up to the cap.
+     */
+    public boolean settle(Trial trial, Duration cap) {
+        long deadline = System.nanoTime() + cap.toNanos();
+        long windowNanos = TimeUnit.MILLISECONDS.toNanos(QUIET_WINDOW_MS);
+        long cpu = ProcessCpu.nanos();
+        while (System.nanoTime() - deadline < 0) {
+            LockSupport.parkNanos(windowNanos);
+            long now = ProcessCpu.nanos();
+            if (now - cpu < windowNanos / 4) {
+                trial.settled(cpu);
+                return true;
+            }
+            cpu = now;
+        }
+        trial.settled(cpu);
+        return false;
     }
 
     private void submit(Trial trial, long dueNanos) {

@@ -15,6 +15,7 @@ import dev.lapse.bench.report.Measurement;
 import dev.lapse.bench.report.Row;
 import dev.lapse.bench.report.Table;
 import dev.lapse.schemas.Topics;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -69,6 +70,8 @@ public final class LapseSection implements Section {
 
     /** Figure of the capacity estimate, requests/s. */
     public static final String BURST = "burst";
+    /** Figure of the CPU used per request while the burst drained. */
+    public static final String CPU = "cpu";
     /** Figure of the highest sustained rate, requests/s. */
     public static final String SUSTAINED = "sustained";
     /** Figure of the latency at the low rate. */
@@ -81,6 +84,7 @@ public final class LapseSection implements Section {
     private static final Logger log = LoggerFactory.getLogger(LapseSection.class);
     private static final double SHARE_OF_SUSTAINED = 0.8;
     private static final double LONG_ENOUGH = 0.6;
+    private static final Duration SETTLE_CAP = Duration.ofSeconds(10);
 
     private final Channel channel;
     private final BenchOptions options;
@@ -120,6 +124,12 @@ public final class LapseSection implements Section {
             if (capacity == 0) {
                 return rows;
             }
+            rows.add(row(CPU, "CPU per request, draining the burst", probe.cpuMicrosPerItem().isPresent()
+                    ? new Measurement.Amount(probe.cpuMicrosPerItem().getAsDouble(), "µs of CPU")
+                    : missing("the burst did not drain", probe),
+                    "this JVM's CPU time (broker, the five services, load, watcher) from the burst above until every"
+                            + " request was granted and the JVM went quiet again (so the audit sink's and the read"
+                            + " model's share counts too), per request: comparable across runs where rates are not"));
 
             Search search = search(driver, capacity);
             rows.add(row(SUSTAINED, String.format(Locale.ROOT, "highest sustained rate (backlog bounded for %d s)",
@@ -147,6 +157,7 @@ public final class LapseSection implements Section {
         for (int i = 1; i <= lapse.maxProbes(); i++) {
             Trial burst = driver.burst(channel.key + " burst " + i, size, lapse.probeCap());
             driver.drain(burst, lapse.drainCap());
+            driver.settle(burst, SETTLE_CAP);
             log.info("{}: burst {} of {} requests granted at {} requests/s in {} s", channel.title(), i, size,
                     Math.round(burst.drainedPerSecond()), String.format(Locale.ROOT, "%.1f", burst.drainSeconds()));
             last = burst;

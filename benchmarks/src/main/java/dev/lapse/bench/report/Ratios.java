@@ -15,7 +15,9 @@ public final class Ratios {
         /** A {@link Measurement.Rate}'s per-second value. */
         RATE(value -> value instanceof Measurement.Rate rate ? Optional.of(rate.perSecond()) : Optional.empty()),
         /** A {@link Measurement.Latency}'s p99. */
-        P99(value -> value instanceof Measurement.Latency latency ? Optional.of(latency.p99Ms()) : Optional.empty());
+        P99(value -> value instanceof Measurement.Latency latency ? Optional.of(latency.p99Ms()) : Optional.empty()),
+        /** A {@link Measurement.Amount}'s value. */
+        AMOUNT(value -> value instanceof Measurement.Amount amount ? Optional.of(amount.value()) : Optional.empty());
 
         private final Function<Measurement, Optional<Double>> read;
 

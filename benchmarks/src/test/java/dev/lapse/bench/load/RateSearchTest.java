@@ -39,7 +39,8 @@ class RateSearchTest {
 
     @Test
     void constructor_refusesFractionsOutOfRange() {
-        assertThatThrownBy(() -> new RateSearch(0, 0.8)).hasMessageContaining("firstFraction must be in (0, 1]");
+        assertThatThrownBy(() -> new RateSearch(0, 0.8)).hasMessageContaining("firstFraction must be in (0, 2]");
+        assertThatThrownBy(() -> new RateSearch(2.5, 0.8)).hasMessageContaining("firstFraction must be in (0, 2]");
         assertThatThrownBy(() -> new RateSearch(0.9, 1)).hasMessageContaining("stepDown in (0, 1)");
     }
 }
