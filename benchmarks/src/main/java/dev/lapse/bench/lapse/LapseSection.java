@@ -199,7 +199,9 @@ public final class LapseSection implements Section {
                         rule.bound(), before));
             }
             tried.add(rate(candidate) + "/s (" + outcome + ")");
-            candidate = search.next(candidate, trial.managedPerSecond());
+            // A run stopped within seconds managed little more than its first latencies: its rate says nothing of
+            // capacity, so the next step is the plain step down.
+            candidate = search.next(candidate, trial.stoppedEarlyAtMs().isPresent() ? 0 : trial.managedPerSecond());
         } while (System.nanoTime() + lapse.verifyWindow().toNanos() - deadline <= 0);
         return new Search(null, lowest, "did not hold: " + String.join(", ", tried));
     }
