@@ -134,7 +134,7 @@ public record BenchOptions(String mode, double matchRate, Duration latencyWindow
                         Duration.ofSeconds(75), 2, 50, Duration.ofSeconds(20), 1_024, Duration.ofHours(1)),
                 new Postgres(10, 10, Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofMillis(2), 200, 20, 40,
                         Duration.ofSeconds(30)),
-                new Revoker(List.of(1_000_000, 10_000_000), "3g", 5_000, 1_000_000, Duration.ofSeconds(30),
+                new Revoker(List.of(1_000_000, 10_000_000), "3g", 5_000, 1_000_000, Duration.ofSeconds(22),
                         Duration.ofMinutes(1), Duration.ofSeconds(60)),
                 new Wheel(List.of(10_000, 1_000_000, 10_000_000), 1, "6g", 1, 3, Duration.ofMillis(300), 1),
                 new Policy(1_000, 1, 3, 5, Duration.ofSeconds(1)));
