@@ -135,10 +135,7 @@ public final class WheelSection implements Section {
                 .param("batch", Integer.toString(batch))
                 .operationsPerInvocation(batch)
                 .forks(options.forks())
-                // The parallel collector for every structure alike: under G1 on two cores, filling HashedWheelTimer
-                // with 10^7 timeouts took 36 s a row (young collections copying millions of live objects beside the
-                // timer's worker), 20 s with it; the full run must stay under 10 minutes.
-                .jvmArgs("-Xms" + options.maxHeap(), "-Xmx" + options.maxHeap(), "-XX:+UseParallelGC")
+                .jvmArgs("-Xms" + options.maxHeap(), "-Xmx" + options.maxHeap())
                 .warmupIterations(options.warmupIterations())
                 .warmupTime(TimeValue.milliseconds(options.iterationTime().toMillis()))
                 .measurementIterations(options.iterations())
@@ -171,7 +168,7 @@ public final class WheelSection implements Section {
 
     private String jmhSettings() {
         String where = options.forks() == 0 ? "in the run's JVM, no fork"
-                : String.format(Locale.ROOT, "%d fork (-Xmx%s, parallel GC)", options.forks(), options.maxHeap());
+                : String.format(Locale.ROOT, "%d fork (-Xmx%s)", options.forks(), options.maxHeap());
         return String.format(Locale.ROOT, "%s, %d×%d ms warm-up, %d×%d ms measured", where,
                 options.warmupIterations(), options.iterationTime().toMillis(), options.iterations(),
                 options.iterationTime().toMillis());
