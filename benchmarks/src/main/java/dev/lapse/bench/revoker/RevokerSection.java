@@ -258,24 +258,22 @@ public final class RevokerSection implements Section {
         try (KafkaProducer<String, Object> producer = new KafkaProducer<>(settings, new StringSerializer(),
                 serializer)) {
             for (int i = 0; i < grants; i++) {
-                String requestId = requestId(i);
                 long slot = Math.floorMod(i * 2_654_435_761L, (long) grants);
-                WatchedGrant state = WatchedGrant.newBuilder().setRequestId(requestId)
-                        .setGrantId(GrantIds.of(requestId)).setRequesterId("user-" + i % 5_000)
-                        .setExpiresAt(Instant.ofEpochMilli(firstDueMs + slot * windowMs / grants)).build();
-                producer.send(new ProducerRecord<>(Topics.REVOKER_STATE.name(), Partitions.of(requestId), requestId,
-                        state));
+                writeGrant(producer, i, firstDueMs + slot * windowMs / grants);
             }
             for (int i = 0; i < warmUps; i++) {
-                String requestId = requestId(grants + (long) i);
-                WatchedGrant state = WatchedGrant.newBuilder().setRequestId(requestId)
-                        .setGrantId(GrantIds.of(requestId)).setRequesterId("user-" + i % 5_000)
-                        .setExpiresAt(Instant.ofEpochMilli(firstDueMs - warmUpMs + i * warmUpMs / warmUps)).build();
-                producer.send(new ProducerRecord<>(Topics.REVOKER_STATE.name(), Partitions.of(requestId), requestId,
-                        state));
+                writeGrant(producer, grants + (long) i, firstDueMs - warmUpMs + i * warmUpMs / warmUps);
             }
             producer.flush();
         }
+    }
+
+    /** Writes the state of the grant numbered {@code i} (its request id and requester derive from it). */
+    private static void writeGrant(KafkaProducer<String, Object> producer, long i, long expiresAtMs) {
+        String requestId = requestId(i);
+        WatchedGrant state = WatchedGrant.newBuilder().setRequestId(requestId).setGrantId(GrantIds.of(requestId))
+                .setRequesterId("user-" + i % 5_000).setExpiresAt(Instant.ofEpochMilli(expiresAtMs)).build();
+        producer.send(new ProducerRecord<>(Topics.REVOKER_STATE.name(), Partitions.of(requestId), requestId, state));
     }
 
     /** Grants that fall due just before the measured minute, uncounted: they warm the revoker's expiry path. */
