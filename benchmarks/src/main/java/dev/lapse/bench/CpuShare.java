@@ -17,7 +17,7 @@ import java.util.Optional;
 final class CpuShare {
 
     private final long startNanos = System.nanoTime();
-    private final long startProcessNanos = processCpuNanos();
+    private final long startProcessNanos = ProcessCpu.nanos();
     private final Optional<long[]> startStat = stat();
 
     /** One line for the heading, from the moment this was created until now. */
@@ -31,14 +31,10 @@ final class CpuShare {
         double total = end[0] - start[0];
         double idle = end[1] - start[1];
         double wallCoreNanos = (double) (System.nanoTime() - startNanos) * Runtime.getRuntime().availableProcessors();
-        double ours = (processCpuNanos() - startProcessNanos) / wallCoreNanos;
+        double ours = (ProcessCpu.nanos() - startProcessNanos) / wallCoreNanos;
         double busy = total <= 0 ? 0 : (total - idle) / total;
         return String.format(Locale.ROOT, "this JVM used %.0f%% of the cores' time, other processes %.0f%%",
                 100 * ours, 100 * Math.max(0, busy - ours));
-    }
-
-    private static long processCpuNanos() {
-        return ProcessCpu.nanos();
     }
 
     /** All jiffies and idle jiffies (idle + iowait) of the first line of {@code /proc/stat}. */

@@ -83,9 +83,7 @@ public final class BaselineSection implements Section {
                             drained.completedCount(), drained.offeredCount(), baseline.valueBytes(),
                             drained.drainSeconds(), left(drained))));
             rows.add(new Row(CPU, SECTION, "CPU per record, draining the backlog",
-                    drained.cpuMicrosPerItem().isPresent()
-                            ? new Measurement.Amount(drained.cpuMicrosPerItem().getAsDouble(), "µs of CPU")
-                            : new Measurement.Missing("the backlog did not drain"),
+                    drained.cpuPerItem(new Measurement.Missing("the backlog did not drain")),
                     "this JVM's CPU time (broker, stages, load, idle Lapse services) from the drain above until the"
                             + " JVM went quiet again, per record through all three hops"));
             rows.add(new Row(LATENCY_MATCH, SECTION, String.format(Locale.ROOT,

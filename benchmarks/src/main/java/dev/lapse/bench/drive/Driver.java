@@ -107,10 +107,10 @@ public final class Driver {
 
     /**
      * After {@link #drain}: waits until this JVM's threads have gone quiet (under a quarter of one core for a quarter
-     * second), at most {@code cap}, and charges the CPU used until then to the trial ({@link Trial#cpuMicrosPerItem}).
-     * Returns whether it went quiet; if not, the trial is charged up to the cap.
+     * second), at most {@code cap}, and charges the CPU used until then to the trial ({@link Trial#cpuPerItem}); if
+     * it never went quiet, the trial is charged up to the cap.
      */
-    public boolean settle(Trial trial, Duration cap) {
+    public void settle(Trial trial, Duration cap) {
         long deadline = System.nanoTime() + cap.toNanos();
         long windowNanos = TimeUnit.MILLISECONDS.toNanos(QUIET_WINDOW_MS);
         long cpu = ProcessCpu.nanos();
@@ -118,13 +118,11 @@ public final class Driver {
             LockSupport.parkNanos(windowNanos);
             long now = ProcessCpu.nanos();
             if (now - cpu < windowNanos / 4) {
-                trial.settled(cpu);
-                return true;
+                break;
             }
             cpu = now;
         }
         trial.settled(cpu);
-        return false;
     }
 
     private void submit(Trial trial, long dueNanos) {

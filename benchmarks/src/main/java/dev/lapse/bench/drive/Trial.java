@@ -5,7 +5,6 @@ import dev.lapse.bench.report.Measurement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -23,7 +22,7 @@ public final class Trial {
     private final String name;
     private final long startNanos;
     private final long startCpuNanos = ProcessCpu.nanos();
-    private long drainedCpuNanos = -1;
+    private long settledCpuNanos = -1;
     private final AtomicLong offered = new AtomicLong();
     private final AtomicLong completed = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
@@ -72,21 +71,22 @@ public final class Trial {
 
     /** Every item offered is done or failed, and what the items set off elsewhere has settled: the trial's cost. */
     void settled(long cpuNanos) {
-        drainedCpuNanos = cpuNanos;
+        settledCpuNanos = cpuNanos;
     }
 
     /**
      * Microseconds of CPU this JVM used per item done, from the first submission until every item was done and the
      * JVM had gone quiet again ({@link Driver#settle}): so work off the items' path that lags behind them (the audit
      * sink, the read model) counts too, wherever it falls. On a machine shared with other work, or a slower one, a
-     * rate changes but this much less, so it compares runs where a rate cannot. Empty when the trial was not settled
-     * or the platform does not say.
+     * rate changes but this much less, so it compares runs where a rate cannot.
+     *
+     * @param unmeasured what to report when the trial was not settled, nothing was done, or the platform does not say
      */
-    public OptionalDouble cpuMicrosPerItem() {
-        if (drainedCpuNanos < 0 || startCpuNanos < 0 || completed.get() == 0) {
-            return OptionalDouble.empty();
+    public Measurement cpuPerItem(Measurement unmeasured) {
+        if (settledCpuNanos < 0 || startCpuNanos < 0 || completed.get() == 0) {
+            return unmeasured;
         }
-        return OptionalDouble.of((drainedCpuNanos - startCpuNanos) / 1000.0 / completed.get());
+        return new Measurement.Amount((settledCpuNanos - startCpuNanos) / 1000.0 / completed.get(), "µs of CPU");
     }
 
     public long offeredCount() {

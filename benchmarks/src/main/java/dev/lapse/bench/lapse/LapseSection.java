@@ -124,9 +124,8 @@ public final class LapseSection implements Section {
             if (capacity == 0) {
                 return rows;
             }
-            rows.add(row(CPU, "CPU per request, draining the burst", probe.cpuMicrosPerItem().isPresent()
-                    ? new Measurement.Amount(probe.cpuMicrosPerItem().getAsDouble(), "µs of CPU")
-                    : missing("the burst did not drain", probe),
+            rows.add(row(CPU, "CPU per request, draining the burst",
+                    probe.cpuPerItem(missing("the burst did not drain", probe)),
                     "this JVM's CPU time (broker, the five services, load, watcher) from the burst above until every"
                             + " request was granted and the JVM went quiet again (so the audit sink's and the read"
                             + " model's share counts too), per request: comparable across runs where rates are not"));
