@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Capacity</b>: bursts of requests submitted at once; the first warms up and sizes the next, the last one's
  *       drain rate is the estimate.</li>
  *   <li><b>Highest sustained rate</b>: a fraction of the estimate offered for the verification window (30 s); it
- *       holds when the backlog stays bounded ({@link BacklogRule}); otherwise a lower rate is tried
- *       ({@link RateSearch}), while the search budget lasts.</li>
+ *       holds when the backlog stays bounded ({@link BacklogRule}); then a step higher is tried, otherwise a lower
+ *       one ({@link RateSearch}), while the search budget lasts; the highest that held is the figure.</li>
  *   <li><b>Latency</b>, submitted → granted, at the low rate, at the rate the baseline was offered, and at 80% of the
  *       highest sustained rate. A run that overloads Lapse stops as soon as its backlog passes the bound, so what it
  *       leaves behind drains in seconds; its row says so.</li>
@@ -181,6 +181,9 @@ public final class LapseSection implements Section {
         RateSearch search = new RateSearch(lapse.firstFraction(), lapse.stepDown());
         double candidate = search.first(capacity);
         double lowest = candidate;
+        Double held = null;
+        double lowestFailed = Double.POSITIVE_INFINITY;
+        String heldNote = "";
         long deadline = System.nanoTime() + lapse.searchBudget().toNanos();
         List<String> tried = new ArrayList<>();
         do {
@@ -195,17 +198,35 @@ public final class LapseSection implements Section {
             log.info("{}: {} requests/s offered for {} s: {}", channel.title(), rate(candidate),
                     String.format(Locale.ROOT, "%.1f", trial.offerSeconds()), outcome);
             if (verdict.sustained() && trial.stoppedEarlyAtMs().isEmpty() && trial.failedCount() == 0) {
-                String before = tried.isEmpty() ? "" : "; did not hold: " + String.join(", ", tried);
-                return new Search(candidate, lowest, String.format(Locale.ROOT,
-                        "%.0f%% of the burst drain; %s (bound %,d)%s", 100 * candidate / capacity, outcome,
-                        rule.bound(), before));
+                held = candidate;
+                heldNote = String.format(Locale.ROOT, "%.0f%% of the burst drain; %s (bound %,d)",
+                        100 * candidate / capacity, outcome, rule.bound());
+                // Held: the next step is up, since the burst's estimate may be far below capacity, but never to a
+                // rate that already failed.
+                candidate = search.up(candidate);
+                if (candidate >= lowestFailed) {
+                    candidate = held;
+                    break;
+                }
+                continue;
             }
             tried.add(rate(candidate) + "/s (" + outcome + ")");
+            lowestFailed = Math.min(lowestFailed, candidate);
+            if (held != null) {
+                candidate = held;
+                break;
+            }
             // A run stopped within seconds managed little more than its first latencies: its rate says nothing of
             // capacity, so the next step is the plain step down.
             candidate = search.next(candidate, trial.stoppedEarlyAtMs().isPresent() ? 0 : trial.managedPerSecond());
         } while (System.nanoTime() + lapse.verifyWindow().toNanos() - deadline <= 0);
-        return new Search(null, lowest, "did not hold: " + String.join(", ", tried));
+        String notHeld = tried.isEmpty() ? "" : "did not hold: " + String.join(", ", tried);
+        if (held == null) {
+            return new Search(null, lowest, notHeld);
+        }
+        // The search ends on a failure above the held rate, below one, or with the budget spent right after a hold.
+        String above = candidate > held ? "; " + rate(candidate) + "/s not tried: search budget spent" : "";
+        return new Search(held, lowest, heldNote + (notHeld.isEmpty() ? "" : "; " + notHeld) + above);
     }
 
     private Row latencyRow(Driver driver, String figure, double rate, double capacity, String why) {

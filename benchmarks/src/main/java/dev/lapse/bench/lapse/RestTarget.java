@@ -2,33 +2,35 @@ package dev.lapse.bench.lapse;
 
 import dev.lapse.bench.drive.Completions;
 import dev.lapse.bench.drive.Target;
+import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Submits requests as people's tools do: {@code POST /v1/requests} with the requester's bearer token and a JSON body
- * naming the request id, from
- * concurrent calls of one {@link HttpClient}, at most {@code inFlight} waiting for their answer at once (a call is
- * answered once the gate has judged the submission, up to {@code lapse.request.verdict-timeout}). Anything but 202
- * Accepted is a failure.
+ * naming the request id, over {@code inFlight} persistent HTTP/1.1 connections, each with a thread of its own making
+ * one call at a time (a call is answered once the gate has judged the submission, up to
+ * {@code lapse.request.verdict-timeout}), so at most {@code inFlight} calls wait for their answer at once. Anything but
+ * 202 Accepted is a failure.
  */
 public final class RestTarget implements Target {
 
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
     private final URI submit;
     private final String authorization;
     private final Completions completions;
     private final Approvable request;
     private final Semaphore inFlight;
     private final int permits;
+    private final BlockingQueue<String> due = new LinkedBlockingQueue<>();
+    private final List<Thread> callers = new ArrayList<>();
 
     /** @param bearerToken the token of {@code request}'s requester (see {@link Approvable#bearerToken}) */
     public RestTarget(String requestServiceUrl, String bearerToken, Completions completions, Approvable request,
@@ -39,26 +41,44 @@ public final class RestTarget implements Target {
         this.request = request;
         this.permits = inFlight;
         this.inFlight = new Semaphore(inFlight);
+        for (int i = 0; i < inFlight; i++) {
+            // Small stacks: hundreds of these threads only wait on a queue or a socket.
+            Thread caller = new Thread(null, this::call, "bench-rest-" + i, 256 * 1024);
+            caller.setDaemon(true);
+            caller.start();
+            callers.add(caller);
+        }
     }
 
     @Override
     public void submit(String id) {
         inFlight.acquireUninterruptibly();
-        HttpRequest call = HttpRequest.newBuilder(submit).timeout(CALL_TIMEOUT)
-                .header("Content-Type", "application/json").header("Authorization", authorization)
-                .POST(HttpRequest.BodyPublishers.ofString(request.json(id))).build();
-        http.sendAsync(call, HttpResponse.BodyHandlers.ofString()).whenComplete((response, error) -> {
-            inFlight.release();
-            if (error != null) {
-                completions.failed(id, "POST /v1/requests failed: " + error);
-            } else if (response.statusCode() != 202) {
-                completions.failed(id, "POST /v1/requests answered " + response.statusCode() + ": "
-                        + response.body());
-            }
-        });
+        due.add(id);
     }
 
-    /** Waits for the calls still under way to be answered, at most the call timeout. */
+    private void call() {
+        try (KeepAliveConnection connection = new KeepAliveConnection(submit, authorization,
+                (int) CALL_TIMEOUT.toMillis())) {
+            while (!Thread.currentThread().isInterrupted()) {
+                String id = due.take();
+                try {
+                    KeepAliveConnection.Answer answer = connection.post(request.json(id));
+                    if (answer.status() != 202) {
+                        completions.failed(id, "POST /v1/requests answered " + answer.status() + ": "
+                                + answer.body());
+                    }
+                } catch (IOException | RuntimeException e) {
+                    completions.failed(id, "POST /v1/requests failed: " + e);
+                } finally {
+                    inFlight.release();
+                }
+            }
+        } catch (InterruptedException e) {
+            // closed: the calls are over
+        }
+    }
+
+    /** Waits for the calls still under way to be answered, at most the call timeout, then closes the connections. */
     @Override
     public void close() {
         try {
@@ -67,6 +87,8 @@ public final class RestTarget implements Target {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            callers.forEach(Thread::interrupt);
         }
     }
 }

@@ -8,7 +8,10 @@ package dev.lapse.bench.load;
  * search whatever the system's speed. The first rate may be above the estimate: a burst is short and its size comes
  * from the burst before it, so its drain rate is a rough estimate that tends to run low (on one machine, bursts that
  * drained at 1,700 requests/s were followed in other runs by 3,200 requests/s held for 30 s), while a rate that does
- * not hold costs only the seconds until its backlog passes the bound.
+ * not hold costs only the seconds until its backlog passes the bound. A rate that holds is followed, while the budget
+ * lasts, by one a step above it ({@link #up}): without that, the first rate that held was all the search could report,
+ * however far below capacity it was (REST's bursts, a thousand calls each, drained at a third of what its connections
+ * then held for 30 s).
  *
  * @param firstFraction the first rate tried, as a multiple of the burst-drain estimate, in (0, 2]
  * @param stepDown the next rate tried after a failed one, as a fraction of it
@@ -33,6 +36,11 @@ public record RateSearch(double firstFraction, double stepDown) {
     public double next(double tried, double managedPerSecond) {
         double stepped = tried * stepDown;
         return managedPerSecond > 0 ? Math.min(stepped, managedPerSecond * BELOW_MANAGED) : stepped;
+    }
+
+    /** The rate to try after {@code held} held: the inverse of the plain step down. */
+    public double up(double held) {
+        return held / stepDown;
     }
 
     /**

@@ -31,6 +31,11 @@ class RateSearchTest {
     }
 
     @Test
+    void up_undoesAPlainStepDown() {
+        assertThat(search.up(43.2)).isCloseTo(54, within(1e-9));
+    }
+
+    @Test
     void probeSize_keepsTheSystemBusyForTheSeconds_withinTheLimits() {
         assertThat(RateSearch.probeSize(60, 5, 200, 50_000)).isEqualTo(300);
         assertThat(RateSearch.probeSize(10, 5, 200, 50_000)).isEqualTo(200);
