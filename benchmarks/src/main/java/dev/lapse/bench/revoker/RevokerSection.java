@@ -1,6 +1,7 @@
 package dev.lapse.bench.revoker;
 
 import dev.lapse.bench.BenchOptions;
+import dev.lapse.bench.ForkedJvm;
 import dev.lapse.bench.Section;
 import dev.lapse.bench.Stand;
 import dev.lapse.bench.kafka.ClientSettings;
@@ -16,11 +17,7 @@ import dev.lapse.schemas.serde.SerdeConfig;
 import dev.lapse.state.WatchedGrant;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,7 +55,7 @@ public final class RevokerSection implements Section {
 
     private static final Logger log = LoggerFactory.getLogger(RevokerSection.class);
     private static final String SECTION = "revoker";
-    private static final long HEAP_PROBE_TIMEOUT_MINUTES = 5;
+    private static final Duration HEAP_PROBE_TIMEOUT = Duration.ofMinutes(5);
     private static final long WARM_UP_SECONDS = 10;
 
     private final BenchOptions.Revoker options;
@@ -97,41 +94,14 @@ public final class RevokerSection implements Section {
 
     private List<Row> heap() {
         long startNs = System.nanoTime();
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + options.heapMaxHeap(), "-cp", System.getProperty("java.class.path"),
-                HeapProbe.class.getName(), Integer.toString(options.heapRequesters())));
-        options.heapGrants().forEach(grants -> command.add(Integer.toString(grants)));
-        List<String> lines = new ArrayList<>();
-        String failure = null;
-        try {
-            Process probe = new ProcessBuilder(command).redirectErrorStream(true).start();
-            Thread watchdog = new Thread(() -> {
-                try {
-                    if (!probe.waitFor(HEAP_PROBE_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
-                        probe.destroyForcibly();
-                    }
-                } catch (InterruptedException e) {
-                    probe.destroyForcibly();
-                }
-            }, "bench-heap-probe-watchdog");
-            watchdog.setDaemon(true);
-            watchdog.start();
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(probe.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                for (String line = out.readLine(); line != null; line = out.readLine()) {
-                    lines.add(line);
-                }
-            }
-            int exit = probe.waitFor();
-            if (exit != 0) {
-                failure = "the heap probe exited with " + exit + ": " + String.join(" / ", lines);
-            }
-        } catch (IOException e) {
-            failure = "the heap probe could not run: " + e;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            failure = "interrupted";
+        List<String> args = new ArrayList<>(List.of(Integer.toString(options.heapRequesters())));
+        options.heapGrants().forEach(grants -> args.add(Integer.toString(grants)));
+        ForkedJvm.Outcome probe = ForkedJvm.run("the heap probe", List.of("-Xmx" + options.heapMaxHeap()),
+                HeapProbe.class, args, HEAP_PROBE_TIMEOUT);
+        List<String> lines = probe.out();
+        String failure = probe.failure();
+        if (failure != null) {
+            log.warn("The heap probe failed: {}\n{}", failure, String.join("\n", probe.err()));
         }
         log.info("Heap probe took {} s: {}", (System.nanoTime() - startNs) / 1_000_000_000, lines);
         List<Row> rows = new ArrayList<>();
