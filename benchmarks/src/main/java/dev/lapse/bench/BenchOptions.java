@@ -98,8 +98,9 @@ public record BenchOptions(String mode, double matchRate, Duration latencyWindow
      * How the wheel's micro-benchmarks run (JMH).
      *
      * @param liveEntries the sizes measured, entries live in the structure throughout
-     * @param forks JMH forks per benchmark; 0 runs them in this JVM (the smoke run only)
-     * @param maxHeap each fork's {@code -Xmx}
+     * @param forks 1: each structure and size in a forked JVM of its own, filled once, in which JMH measures add,
+     *     cancel and advance in turn; 0: the same JMH runs in this JVM (the smoke run only)
+     * @param maxHeap each fork's {@code -Xms} and {@code -Xmx}
      * @param warmupIterations warm-up iterations per benchmark
      * @param iterations measured iterations per benchmark
      * @param iterationTime how long each iteration runs
@@ -109,6 +110,10 @@ public record BenchOptions(String mode, double matchRate, Duration latencyWindow
             Duration iterationTime, int scale) {
         public Wheel {
             liveEntries = List.copyOf(liveEntries);
+            if (forks != 0 && forks != 1) {
+                // One fork per structure and size: a second would only fill the structure again.
+                throw new IllegalArgumentException("wheel forks must be 0 (in this JVM) or 1, got " + forks);
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package dev.lapse.bench.wheel;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.DelayQueue;
 import java.util.concurrent.Delayed;
 import java.util.concurrent.TimeUnit;
@@ -54,7 +55,35 @@ public class DelayQueueBenchmark {
         }
     }
 
-    /** A queue filled once per trial; every invocation leaves it holding {@code live} entries again. */
+    /**
+     * A queue holding {@code live} entries, with its index, its clock and its heap's array after the fill: what the
+     * trials of add, cancel and advance share when they run one after the other in one JVM, so that it is filled
+     * once, not once per trial.
+     */
+    static final class FilledQueue {
+        final VirtualClock clock = new VirtualClock();
+        final DelayQueue<Entry> queue = new DelayQueue<>();
+        final Map<String, Entry> index;
+        /** See {@link Adding}: every invocation leaves the queue holding these entries again, in whatever order. */
+        Entry[] heapOrder = new Entry[0];
+
+        FilledQueue(int expected) {
+            index = new HashMap<>((int) (expected / 0.75f) + 1);
+        }
+    }
+
+    /** The queues filled so far, by {@code live}; only one JMH run at a time uses them. */
+    private static final Map<Integer, FilledQueue> FILLED = new ConcurrentHashMap<>();
+
+    /** Drops the queue of {@code live} entries, so that the next one has its heap. */
+    static void release(int live) {
+        FILLED.remove(live);
+    }
+
+    /**
+     * The queue of {@code live} entries, filled by the first trial that needs it; every invocation leaves it holding
+     * {@code live} entries again, so the next trial, of whatever operation, finds it as filled.
+     */
     @State(Scope.Thread)
     public static class Filled {
         @Param("10000")
@@ -62,7 +91,7 @@ public class DelayQueueBenchmark {
         @Param("10000")
         public int batch;
 
-        final VirtualClock clock = new VirtualClock();
+        VirtualClock clock;
         DelayQueue<Entry> queue;
         Map<String, Entry> index;
         String[] fresh;
@@ -73,18 +102,29 @@ public class DelayQueueBenchmark {
 
         @Setup(Level.Trial)
         public void fill() {
-            queue = new DelayQueue<>();
-            index = new HashMap<>((int) ((live + batch) / 0.75f) + 1);
-            for (int i = 0; i < live; i++) {
-                add(Entries.requestId(i), Entries.expiryMs(i));
+            FilledQueue shared = FILLED.get(live);
+            boolean first = shared == null;
+            if (first) {
+                // Room for the first trial's batch on top: add's, as add runs first, and no operation adds more.
+                shared = new FilledQueue(live + batch);
             }
+            clock = shared.clock;
+            queue = shared.queue;
+            index = shared.index;
+            if (first) {
+                for (int i = 0; i < live; i++) {
+                    add(Entries.requestId(i), Entries.expiryMs(i));
+                }
+                shared.heapOrder = queue.toArray(new Entry[0]);
+                FILLED.put(live, shared);
+            }
+            heapOrder = shared.heapOrder;
             fresh = Entries.requestIds(live, batch);
             freshAgain = Entries.requestIds(live, batch);
             freshExpiryMs = new long[batch];
             for (int i = 0; i < batch; i++) {
                 freshExpiryMs[i] = Entries.expiryMs(live + i);
             }
-            heapOrder = queue.toArray(new Entry[0]);
         }
 
         final void add(String key, long dueMs) {

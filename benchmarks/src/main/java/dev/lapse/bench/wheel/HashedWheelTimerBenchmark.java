@@ -5,6 +5,7 @@ import io.netty.util.Timeout;
 import io.netty.util.TimerTask;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -36,7 +37,39 @@ public class HashedWheelTimerBenchmark {
 
     private static final TimerTask NOTHING = timeout -> { };
 
-    /** A timer filled once per trial; every invocation leaves it holding {@code live} timeouts again. */
+    /**
+     * A timer holding {@code live} timeouts, with its index: what the trials of add, cancel and advance share when
+     * they run one after the other in one JVM, so that it is filled once, not once per trial. Its worker thread runs
+     * until {@link #release}; it is a daemon, so a JVM that ends without that is not held up by it.
+     */
+    static final class FilledTimer {
+        final HashedWheelTimer timer = new HashedWheelTimer(runnable -> {
+            Thread thread = new Thread(runnable, "bench-hashed-wheel-timer");
+            thread.setDaemon(true);
+            return thread;
+        }, 1, TimeUnit.MILLISECONDS, Entries.WHEEL_SIZE, false, -1);
+        final Map<String, Timeout> index;
+
+        FilledTimer(int expected) {
+            index = new HashMap<>((int) (expected / 0.75f) + 1);
+        }
+    }
+
+    /** The timers filled so far, by {@code live}; only one JMH run at a time uses them. */
+    private static final Map<Integer, FilledTimer> FILLED = new ConcurrentHashMap<>();
+
+    /** Stops the timer of {@code live} timeouts and drops it, so that the next one has the cores and the heap. */
+    static void release(int live) {
+        FilledTimer filled = FILLED.remove(live);
+        if (filled != null) {
+            filled.timer.stop();
+        }
+    }
+
+    /**
+     * The timer of {@code live} timeouts, filled by the first trial that needs it; every invocation leaves it holding
+     * {@code live} timeouts again, so the next trial, of whatever operation, finds it as filled.
+     */
     @State(Scope.Thread)
     public static class Filled {
         @Param("10000")
@@ -52,27 +85,23 @@ public class HashedWheelTimerBenchmark {
 
         @Setup(Level.Trial)
         public void fill() {
-            timer = new HashedWheelTimer(runnable -> {
-                Thread thread = new Thread(runnable, "bench-hashed-wheel-timer");
-                thread.setDaemon(true);
-                return thread;
-            }, 1, TimeUnit.MILLISECONDS, Entries.WHEEL_SIZE, false, -1);
-            index = new HashMap<>((int) ((live + batch) / 0.75f) + 1);
-            for (int i = 0; i < live; i++) {
-                index.put(Entries.requestId(i), timer.newTimeout(NOTHING, Entries.expiryMs(i) - Entries.START_MS,
-                        TimeUnit.MILLISECONDS));
-            }
+            // Room for the first trial's batch on top: add's, as add runs first; advance's timeouts go unindexed.
+            FilledTimer shared = FILLED.computeIfAbsent(live, size -> {
+                FilledTimer filling = new FilledTimer(size + batch);
+                for (int i = 0; i < size; i++) {
+                    filling.index.put(Entries.requestId(i), filling.timer.newTimeout(NOTHING,
+                            Entries.expiryMs(i) - Entries.START_MS, TimeUnit.MILLISECONDS));
+                }
+                return filling;
+            });
+            timer = shared.timer;
+            index = shared.index;
             fresh = Entries.requestIds(live, batch);
             freshAgain = Entries.requestIds(live, batch);
             freshDelayMs = new long[batch];
             for (int i = 0; i < batch; i++) {
                 freshDelayMs[i] = Entries.expiryMs(live + i) - Entries.START_MS;
             }
-        }
-
-        @TearDown(Level.Trial)
-        public void stopTimer() {
-            timer.stop();
         }
 
         final boolean cancel(String key) {

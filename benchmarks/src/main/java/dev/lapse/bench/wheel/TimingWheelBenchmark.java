@@ -1,6 +1,8 @@
 package dev.lapse.bench.wheel;
 
 import dev.lapse.revoker.wheel.TimingWheel;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -22,7 +24,31 @@ import org.openjdk.jmh.annotations.TearDown;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class TimingWheelBenchmark {
 
-    /** A wheel filled once per trial; every invocation leaves it holding {@code live} entries again. */
+    /**
+     * A wheel holding {@code live} entries, and the time it has been advanced to: what the trials of add, cancel and
+     * advance share when they run one after the other in one JVM, so that it is filled once, not once per trial.
+     */
+    static final class FilledWheel {
+        final TimingWheel wheel;
+        long nowMs = Entries.START_MS;
+
+        FilledWheel(TimingWheel wheel) {
+            this.wheel = wheel;
+        }
+    }
+
+    /** The wheels filled so far, by {@code live}; only one JMH run at a time uses them. */
+    private static final Map<Integer, FilledWheel> FILLED = new ConcurrentHashMap<>();
+
+    /** Drops the wheel of {@code live} entries, so that the next one has its heap. */
+    static void release(int live) {
+        FILLED.remove(live);
+    }
+
+    /**
+     * The wheel of {@code live} entries, filled by the first trial that needs it; every invocation leaves it holding
+     * {@code live} entries again, so the next trial, of whatever operation, finds it as filled.
+     */
     @State(Scope.Thread)
     public static class Filled {
         @Param("10000")
@@ -30,8 +56,8 @@ public class TimingWheelBenchmark {
         @Param("10000")
         public int batch;
 
+        FilledWheel shared;
         TimingWheel wheel;
-        long nowMs = Entries.START_MS;
         String[] fresh;
         long[] freshExpiryMs;
         /** The ids of {@link #fresh} again, other String instances: a revocation's id arrives in a record of its own. */
@@ -39,10 +65,16 @@ public class TimingWheelBenchmark {
 
         @Setup(Level.Trial)
         public void fill() {
-            wheel = new TimingWheel(Entries.TICK_MS, Entries.WHEEL_SIZE, Entries.START_MS, live + batch);
-            for (int i = 0; i < live; i++) {
-                wheel.add(Entries.requestId(i), Entries.expiryMs(i), i % Entries.REQUESTERS);
-            }
+            // Room for the first trial's batch on top: add's, as add runs first, and no operation adds more.
+            shared = FILLED.computeIfAbsent(live, size -> {
+                TimingWheel filling = new TimingWheel(Entries.TICK_MS, Entries.WHEEL_SIZE, Entries.START_MS,
+                        size + batch);
+                for (int i = 0; i < size; i++) {
+                    filling.add(Entries.requestId(i), Entries.expiryMs(i), i % Entries.REQUESTERS);
+                }
+                return new FilledWheel(filling);
+            });
+            wheel = shared.wheel;
             fresh = Entries.requestIds(live, batch);
             freshAgain = Entries.requestIds(live, batch);
             freshExpiryMs = new long[batch];
@@ -79,7 +111,7 @@ public class TimingWheelBenchmark {
         @Setup(Level.Invocation)
         public void addDue() {
             for (int i = 0; i < batch; i++) {
-                wheel.add(fresh[i], nowMs + 1 + i * SPAN_MS / batch, i % Entries.REQUESTERS);
+                wheel.add(fresh[i], shared.nowMs + 1 + i * SPAN_MS / batch, i % Entries.REQUESTERS);
             }
         }
     }
@@ -104,11 +136,11 @@ public class TimingWheelBenchmark {
     @Benchmark
     public int advance(Advancing state) {
         int fired = 0;
-        long endMs = state.nowMs + Advancing.SPAN_MS;
-        for (long nowMs = state.nowMs + Entries.TICK_MS; nowMs <= endMs; nowMs += Entries.TICK_MS) {
+        long endMs = state.shared.nowMs + Advancing.SPAN_MS;
+        for (long nowMs = state.shared.nowMs + Entries.TICK_MS; nowMs <= endMs; nowMs += Entries.TICK_MS) {
             fired += state.wheel.advanceTo(nowMs).size();
         }
-        state.nowMs = endMs;
+        state.shared.nowMs = endMs;
         return fired;
     }
 }
