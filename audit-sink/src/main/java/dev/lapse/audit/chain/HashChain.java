@@ -84,6 +84,12 @@ public final class HashChain {
     /** The hash of the link that puts an entry after a link hashed previousHash. */
     public static String linkHash(String previousHash, AuditEntry entry) {
         ChainLink.requireHash("previousHash", previousHash);
+        return hashAfter(previousHash, entry);
+    }
+
+    // The chain's own head hash was checked when it became the head (a link's, or the genesis hash computed here), so
+    // next() does not check it a third time: every audited record comes through here.
+    private static String hashAfter(String previousHash, AuditEntry entry) {
         MessageDigest sha256 = sha256();
         sha256.update(LINK_DOMAIN);
         sha256.update(HEX.parseHex(previousHash));
@@ -131,7 +137,7 @@ public final class HashChain {
                         + ": offsets must increase (gaps are fine)");
             }
         }
-        return new ChainLink(entry, headHash, linkHash(headHash, entry));
+        return new ChainLink(entry, headHash, hashAfter(headHash, entry));
     }
 
     /** Appends an entry and returns its link, which becomes the head; refuses what {@link #next} refuses. */
