@@ -136,7 +136,7 @@ public record BenchOptions(String mode, double matchRate, Duration latencyWindow
                 new Baseline(300, 30_000, Duration.ofSeconds(5), 200_000, Duration.ofSeconds(60)),
                 // A first burst of 1,000 and up to five: a small burst drains at a rate its fixed latency hides.
                 new Lapse(100, 1_000, 5, 50_000, 5, Duration.ofSeconds(20), 1.5, 0.8, Duration.ofSeconds(30),
-                        Duration.ofSeconds(75), 2, 50, Duration.ofSeconds(20), 512, Duration.ofHours(1)),
+                        Duration.ofSeconds(100), 2, 50, Duration.ofSeconds(20), 512, Duration.ofHours(1)),
                 new Postgres(10, 10, Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofMillis(2), 200, 20, 40,
                         Duration.ofSeconds(30)),
                 new Revoker(List.of(1_000_000, 10_000_000), "3g", 5_000, 1_000_000, Duration.ofSeconds(22),
