@@ -11,7 +11,6 @@ import dev.lapse.bench.load.Schedule;
 import dev.lapse.bench.report.Measurement;
 import dev.lapse.bench.report.Row;
 import dev.lapse.bench.report.Table;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -64,7 +63,7 @@ public final class BaselineSection implements Section {
                     baseline.warmupWindow(), rule), baseline.cap());
 
             Trial drained = driver.burst("baseline drain", baseline.drainRecords(), baseline.cap());
-            driver.settle(drained, Duration.ofSeconds(10));
+            driver.settle(drained, Driver.SETTLE_CAP);
             log.info("Baseline: {} records drained at {} records/s", drained.completedCount(),
                     Math.round(drained.drainedPerSecond()));
 

@@ -15,6 +15,9 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Driver {
 
+    /** How long {@link #settle} waits at most for the JVM to go quiet after a burst. */
+    public static final Duration SETTLE_CAP = Duration.ofSeconds(10);
+
     private static final long SAMPLE_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
     private static final long QUIET_WINDOW_MS = 250;
     private static final long IDLE_NANOS = TimeUnit.MICROSECONDS.toNanos(200);

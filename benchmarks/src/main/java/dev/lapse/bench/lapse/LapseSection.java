@@ -15,7 +15,6 @@ import dev.lapse.bench.report.Measurement;
 import dev.lapse.bench.report.Row;
 import dev.lapse.bench.report.Table;
 import dev.lapse.schemas.Topics;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -84,7 +83,6 @@ public final class LapseSection implements Section {
     private static final Logger log = LoggerFactory.getLogger(LapseSection.class);
     private static final double SHARE_OF_SUSTAINED = 0.8;
     private static final double LONG_ENOUGH = 0.6;
-    private static final Duration SETTLE_CAP = Duration.ofSeconds(10);
 
     private final Channel channel;
     private final BenchOptions options;
@@ -158,7 +156,7 @@ public final class LapseSection implements Section {
             driver.drain(burst, lapse.drainCap());
             if (i > 1) {
                 // The first burst only warms up and sizes the next; the JVM is busy compiling after it anyway.
-                driver.settle(burst, SETTLE_CAP);
+                driver.settle(burst, Driver.SETTLE_CAP);
             }
             log.info("{}: burst {} of {} requests granted at {} requests/s in {} s", channel.title(), i, size,
                     Math.round(burst.drainedPerSecond()), String.format(Locale.ROOT, "%.1f", burst.drainSeconds()));
