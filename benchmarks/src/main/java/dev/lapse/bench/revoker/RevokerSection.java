@@ -180,8 +180,8 @@ public final class RevokerSection implements Section {
     }
 
     private Row restoreRow(MeterRegistry meters, boolean restored, int grants, long firstDueMs) {
-        String figure = String.format(Locale.ROOT, "reload after a restart with %,d active grants",
-                grants + warmUpGrants());
+        int written = grants + warmUpGrants();
+        String figure = String.format(Locale.ROOT, "reload after a restart with %,d active grants", written);
         if (!restored) {
             return new Row(RESTORE, SECTION, figure, new Measurement.Missing("the revoker did not finish its restore"
                     + " within " + (options.lead().plus(options.window()).plus(options.drainCap()).toSeconds())
@@ -194,7 +194,6 @@ public final class RevokerSection implements Section {
         if (!(seconds > 0)) {
             return new Row(RESTORE, SECTION, figure, new Measurement.Missing("the restore timer recorded no time"), "");
         }
-        int written = grants + warmUpGrants();
         return new Row(RESTORE, SECTION, figure, new Measurement.Rate(records / seconds, "grants/s"),
                 String.format(Locale.ROOT, "%,.0f state records read back (the %,d written, %,d of them due in the"
                         + " warm-up before the measured minute, and %,.0f the Lapse sections' grants left) in %.2f s"
