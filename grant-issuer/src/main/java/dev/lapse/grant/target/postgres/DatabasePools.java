@@ -5,7 +5,6 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.lapse.grant.target.TargetUnavailableException;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,6 +19,11 @@ final class DatabasePools implements AutoCloseable {
 
     /** How long a caller waits for a connection before the target counts as unavailable. */
     static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(5);
+
+    /** How long a statement waits for a lock (another grant's on the same table, a catalog row) before it fails. */
+    static final String LOCK_TIMEOUT = "5s";
+    /** How long one statement may run. */
+    static final String STATEMENT_TIMEOUT = "30s";
 
     /** SQLSTATE classes and codes that mean the server is away, busy or restarting: worth another try later. */
     private static final Set<String> TRANSIENT_CLASSES = Set.of("08", "28", "53", "57", "58", "3D", "40");
@@ -47,7 +51,9 @@ final class DatabasePools implements AutoCloseable {
             // Start without a connection: a target that is down at start is retried like any outage.
             config.setInitializationFailTimeout(-1);
             config.setAutoCommit(false);
-            config.setConnectionInitSql("SET standard_conforming_strings = on");
+            // The limits hold for the whole session, so a transaction needs no round trips of its own to set them.
+            config.setConnectionInitSql("SET standard_conforming_strings = on; SET lock_timeout = '" + LOCK_TIMEOUT
+                    + "'; SET statement_timeout = '" + STATEMENT_TIMEOUT + "'");
             config.addDataSourceProperty("connectTimeout", String.valueOf(CONNECTION_TIMEOUT.toSeconds()));
             config.addDataSourceProperty("socketTimeout", "120");
             config.addDataSourceProperty("ApplicationName", "lapse-grant-issuer");
@@ -91,10 +97,6 @@ final class DatabasePools implements AutoCloseable {
                     + database + " to " + what + ": " + e.getMessage() + why, e);
         }
         try (connection) {
-            try (Statement limits = connection.createStatement()) {
-                limits.execute("SET LOCAL lock_timeout = '5s'");
-                limits.execute("SET LOCAL statement_timeout = '30s'");
-            }
             T result = work.run(connection);
             connection.commit();
             return result;

@@ -13,12 +13,14 @@ import dev.lapse.grant.target.postgres.MaskedView.ClearGrant;
 import dev.lapse.grant.target.postgres.PostgresTargetSettings.ColumnMask;
 import dev.lapse.grant.target.postgres.PostgresTargetSettings.ProtectedTable;
 import java.security.SecureRandom;
+import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -268,19 +270,46 @@ public final class PostgresTarget implements Target {
             SqlIdentifier requester, Set<TableAction> actions, List<SqlIdentifier> columns, @Nullable RowFilter filter)
             throws SQLException, Refusal {
         lock(c, table);
+        // Everything the checks below need, read in one round trip (after the lock, so grants committed meanwhile on
+        // the table are seen): on a busy machine each round trip costs a wake-up of this thread and of the server's.
+        List<SqlIdentifier> sharedRoles = actions.stream().map(a -> new PrivilegeRole(table, a, columns).role()).toList();
         boolean rowSecurity;
         boolean owned;
-        try (ResultSet found = query(c, "SELECT c.relrowsecurity, pg_has_role(current_user, c.relowner, 'USAGE')"
+        List<String> tableColumns;
+        boolean requesterExists;
+        Boolean[] grantable;
+        boolean schemaUsage;
+        Long roleOid;
+        Set<String> sharedRolesFound;
+        try (ResultSet found = query(c, "SELECT c.relrowsecurity, pg_has_role(current_user, c.relowner, 'USAGE'),"
+                + " ARRAY(SELECT a.attname::text FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0"
+                + "   AND NOT a.attisdropped ORDER BY a.attnum),"
+                + " EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ?),"
+                + " ARRAY(SELECT has_table_privilege(current_user, c.oid, p.privilege)"
+                + "   FROM unnest(?::text[]) WITH ORDINALITY AS p(privilege, i) ORDER BY p.i),"
+                + " has_schema_privilege(current_user, n.oid, 'USAGE WITH GRANT OPTION'),"
+                + " (SELECT oid FROM pg_roles WHERE rolname = ?),"
+                + " ARRAY(SELECT rolname::text FROM pg_roles WHERE rolname = ANY (?::text[]))"
                 + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
                 + " WHERE n.nspname = ? AND c.relname = ? AND c.relkind IN ('r', 'p')",
+                requester.name(),
+                c.createArrayOf("text", actions.stream().map(a -> a.name() + " WITH GRANT OPTION").toArray()),
+                role.name(),
+                c.createArrayOf("text", sharedRoles.stream().map(SqlIdentifier::name).toArray()),
                 table.schema().name(), table.table().name())) {
             if (!found.next()) {
                 throw new Refusal("table " + table + " does not exist");
             }
             rowSecurity = found.getBoolean(1);
             owned = found.getBoolean(2);
+            tableColumns = List.of((String[]) found.getArray(3).getArray());
+            requesterExists = found.getBoolean(4);
+            grantable = (Boolean[]) found.getArray(5).getArray();
+            schemaUsage = found.getBoolean(6);
+            long oid = found.getLong(7);
+            roleOid = found.wasNull() ? null : oid;
+            sharedRolesFound = Set.copyOf(Arrays.asList((String[]) found.getArray(8).getArray()));
         }
-        List<String> tableColumns = tableColumns(c, table);
         List<String> missing = columns.stream().map(SqlIdentifier::name).filter(n -> !tableColumns.contains(n)).toList();
         if (!missing.isEmpty()) {
             throw new Refusal((missing.size() == 1 ? "column " : "columns ") + String.join(", ", missing) + " of "
@@ -297,13 +326,13 @@ public final class PostgresTarget implements Target {
                         + " cannot be enforced on it (Lapse never enables row-level security by itself)");
             }
         }
-        if (!exists(c, "SELECT 1 FROM pg_roles WHERE rolname = ?", requester.name())) {
+        if (!requesterExists) {
             throw new Refusal("database role " + requester.name() + " (for requester " + grant.requesterId()
                     + ") does not exist");
         }
+        int checked = 0;
         for (TableAction action : actions) {
-            if (!exists(c, "SELECT 1 WHERE has_table_privilege(current_user, ?::regclass, ?)", table.quoted(),
-                    action.name() + " WITH GRANT OPTION")) {
+            if (!Boolean.TRUE.equals(grantable[checked++])) {
                 throw new Refusal("Lapse's admin cannot grant " + action.name() + " on " + table);
             }
         }
@@ -322,14 +351,6 @@ public final class PostgresTarget implements Target {
                 }
             }
         }
-        boolean schemaUsage = exists(c, "SELECT 1 WHERE has_schema_privilege(current_user, ?, 'USAGE WITH GRANT OPTION')",
-                table.schema().name());
-        Long roleOid = null;
-        try (ResultSet existing = query(c, "SELECT oid FROM pg_roles WHERE rolname = ?", role.name())) {
-            if (existing.next()) {
-                roleOid = existing.getLong(1);
-            }
-        }
         List<SqlIdentifier> otherMembers = new ArrayList<>();
         if (roleOid != null) {
             for (SqlIdentifier member : members(c, role)) {
@@ -339,9 +360,8 @@ public final class PostgresTarget implements Target {
             }
         }
         Set<SqlIdentifier> existingPrivilegeRoles = new LinkedHashSet<>();
-        for (TableAction action : actions) {
-            SqlIdentifier shared = new PrivilegeRole(table, action, columns).role();
-            if (exists(c, "SELECT 1 FROM pg_roles WHERE rolname = ?", shared.name())) {
+        for (SqlIdentifier shared : sharedRoles) {
+            if (sharedRolesFound.contains(shared.name())) {
                 existingPrivilegeRoles.add(shared);
             }
         }
@@ -355,7 +375,15 @@ public final class PostgresTarget implements Target {
         Plan plan = new Plan(role, table, requester, actions, columns, filter, rowSecurity, schemaUsage,
                 roleOid != null, otherMembers, existingPrivilegeRoles, heldPrivilegeRoles, comment.toJson());
         List<String> done = new ArrayList<>();
+        List<SqlStatement> pending = new ArrayList<>();
         for (SqlStatement statement : GrantStatements.provision(plan)) {
+            if (!statement.sql().startsWith("CREATE POLICY")) {
+                pending.add(statement);
+                continue;
+            }
+            // A row policy runs alone: its failure may be the requester's filter, refused with the server's reason.
+            executeAll(c, pending, done);
+            pending.clear();
             try {
                 execute(c, statement.sql());
             } catch (SQLException e) {
@@ -372,6 +400,7 @@ public final class PostgresTarget implements Target {
                 done.add(statement.done());
             }
         }
+        executeAll(c, pending, done);
         redefineMaskedView(c, table, null).ifPresent(done::add);
         return new Provisioning.Provisioned(done);
     }
@@ -440,20 +469,14 @@ public final class PostgresTarget implements Target {
             lock(c, touched.get(key));
         }
         List<String> done = new ArrayList<>();
-        for (SqlStatement statement : GrantStatements.revoke(role, holdings)) {
-            execute(c, statement.sql());
-            done.add(statement.done());
-        }
+        executeAll(c, GrantStatements.revoke(role, holdings), done);
         for (TableName table : touched.values()) {
             redefineMaskedView(c, table, role).ifPresent(done::add);
         }
         if (last) {
             List<SqlIdentifier> members = members(c, role);
             requesters.addAll(members);
-            for (SqlStatement statement : GrantStatements.drop(role, members)) {
-                execute(c, statement.sql());
-                done.add(statement.done());
-            }
+            executeAll(c, GrantStatements.drop(role, members), done);
         }
         return done;
     }
@@ -744,6 +767,32 @@ public final class PostgresTarget implements Target {
     private static void execute(Connection c, String sql) throws SQLException {
         try (Statement statement = c.createStatement()) {
             statement.execute(sql);
+        }
+    }
+
+    /**
+     * Runs statements in order in one round trip, and adds the line of each (where it has one) to {@code done} once
+     * all succeeded. A failure throws the server's error for the statement that failed, as running them one at a time
+     * would; the transaction is then rolled back, so the statements before it count for nothing either.
+     */
+    static void executeAll(Connection c, List<SqlStatement> statements, List<String> done) throws SQLException {
+        if (statements.size() == 1) {
+            execute(c, statements.get(0).sql());
+        } else if (!statements.isEmpty()) {
+            try (Statement batch = c.createStatement()) {
+                for (SqlStatement statement : statements) {
+                    batch.addBatch(statement.sql());
+                }
+                batch.executeBatch();
+            } catch (BatchUpdateException e) {
+                // the driver's wrapper says "Batch entry n ... was aborted"; the server's own error is the next one
+                throw e.getNextException() != null ? e.getNextException() : e;
+            }
+        }
+        for (SqlStatement statement : statements) {
+            if (statement.done() != null) {
+                done.add(statement.done());
+            }
         }
     }
 

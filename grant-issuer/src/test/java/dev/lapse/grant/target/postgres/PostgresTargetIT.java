@@ -518,6 +518,23 @@ class PostgresTargetIT {
     }
 
     @Test
+    void anActionTheAdminCannotGrant_isRefusedByName_andTheOthersDoNotHideIt() {
+        // a table of the superuser's: the admin may pass on SELECT and DELETE only
+        db.asSuperuser("CREATE TABLE public.ledger (id int, amount int)",
+                "GRANT SELECT, DELETE ON public.ledger TO " + db.admin() + " WITH GRANT OPTION");
+        String ledger = db.database() + ".public.ledger";
+        String id = db.newGrantId();
+        assertThat(target.provision(new GrantSpec(id, "r", alice + "@example.com", "pg", ledger,
+                List.of("DELETE", "UPDATE", "SELECT"), List.of("id"), null, GRANTED, EXPIRES)))
+                .isEqualTo(new Refused("Lapse's admin cannot grant UPDATE on " + ledger));
+        assertThat(target.provision(new GrantSpec(id, "r", alice + "@example.com", "pg", ledger,
+                List.of("DELETE", "SELECT"), List.of("id"), null, GRANTED, EXPIRES)))
+                .isInstanceOf(Provisioned.class);
+        assertThat(db.queryAsSuperuser("SELECT count(*) FROM pg_roles WHERE rolname = 'lapse_g_" + id + "'"))
+                .isEqualTo("1");
+    }
+
+    @Test
     void refusalsSayWhyAndChangeNothing() {
         String id = db.newGrantId();
         String customers = db.customers();
