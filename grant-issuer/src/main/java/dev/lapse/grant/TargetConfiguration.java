@@ -4,6 +4,7 @@ import dev.lapse.grant.target.Target;
 import dev.lapse.grant.target.TargetUnavailableException;
 import dev.lapse.grant.target.Targets;
 import dev.lapse.grant.target.postgres.PostgresTarget;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -23,7 +24,7 @@ class TargetConfiguration {
     private static final Logger log = LoggerFactory.getLogger(TargetConfiguration.class);
 
     @Bean(destroyMethod = "close")
-    Targets targets(GrantIssuerProperties properties) {
+    Targets targets(GrantIssuerProperties properties, MeterRegistry meters) {
         List<Target> targets = new ArrayList<>();
         properties.targets().forEach((name, settings) -> {
             PostgresTarget target = PostgresTarget.open(name, settings);
@@ -35,7 +36,7 @@ class TargetConfiguration {
                 log.warn("Target {} ({}) is unavailable at start; its grants wait for it: {}", name,
                         settings.url(), e.getMessage());
             }
-            targets.add(target);
+            targets.add(new TimedTarget(target, meters));
         });
         if (targets.isEmpty()) {
             log.info("No targets configured (lapse.grant.targets): every grant is an event only, for the consumers "

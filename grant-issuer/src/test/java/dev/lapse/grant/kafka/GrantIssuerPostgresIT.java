@@ -159,6 +159,16 @@ class GrantIssuerPostgresIT {
                     .hasMessageContaining("permission denied");
             assertThat(roleExists(id)).isFalse();
         }
+        // what an operator watches on /actuator/prometheus: the target's share of granting and of ending access
+        assertThat(timed("lapse.grant.target.provision", "provisioned")).isPositive();
+        assertThat(timed("lapse.grant.target.withdraw", "withdrawn")).isPositive();
+    }
+
+    /** How many calls the grant-issuer's timer of the target {@code postgres} counted with this outcome. */
+    private static long timed(String timer, String outcome) {
+        var found = app.getBean(MeterRegistry.class).find(timer).tag("target", "postgres").tag("outcome", outcome)
+                .timer();
+        return found == null ? 0 : found.count();
     }
 
     @Test
@@ -179,6 +189,7 @@ class GrantIssuerPostgresIT {
         assertThat(((AccessWithdrawn) withdrawn.get(0).value()).getWithdrawn()).isNotEmpty();
         assertThat(((AccessWithdrawn) withdrawn.get(1).value()).getWithdrawn()).isEmpty();
         assertThat(roleExists(id)).isFalse();
+        assertThat(timed("lapse.grant.target.withdraw", "absent")).isPositive();
     }
 
     @Test
@@ -196,6 +207,7 @@ class GrantIssuerPostgresIT {
             assertThat(denied.getPolicy()).isEqualTo(GrantListener.TARGET_CHECK);
         });
         assertThat(roleExists(id)).isFalse();
+        assertThat(timed("lapse.grant.target.provision", "refused")).isPositive();
     }
 
     @Test
