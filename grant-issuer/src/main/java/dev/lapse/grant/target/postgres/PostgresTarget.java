@@ -663,36 +663,52 @@ public final class PostgresTarget implements Target {
         return held;
     }
 
-    /** What a grant role holds in the database the connection is on. */
+    /**
+     * What a grant role holds in the database the connection is on, read in one round trip. Tables and schemas are
+     * looked for only among the objects whose ACLs PostgreSQL itself records as naming the role ({@code pg_shdepend},
+     * what {@code DROP OWNED} and {@code DROP ROLE} go by), then checked in the ACLs: scanning every relation's and
+     * column's ACL took ~35 ms a withdrawal in a database of 3,000 tables, and grows with it. Names stay of type
+     * {@code name}, so each kind is ordered as before (byte order).
+     */
     private static Holdings holdings(Connection c, String database, SqlIdentifier role) throws SQLException {
         List<TableName> tables = new ArrayList<>();
-        try (ResultSet rs = query(c, "SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n"
-                + " ON n.oid = c.relnamespace, pg_roles r WHERE r.rolname = ?"
-                + " AND (EXISTS (SELECT 1 FROM aclexplode(c.relacl) x WHERE x.grantee = r.oid)"
-                + " OR EXISTS (SELECT 1 FROM pg_attribute a, aclexplode(a.attacl) x"
-                + "   WHERE a.attrelid = c.oid AND x.grantee = r.oid)) ORDER BY 1, 2", role.name())) {
-            while (rs.next()) {
-                tables.add(new TableName(SqlIdentifier.of(database), SqlIdentifier.of(rs.getString(1)),
-                        SqlIdentifier.of(rs.getString(2))));
-            }
-        }
         List<TablePolicy> policies = new ArrayList<>();
-        try (ResultSet rs = query(c, "SELECT n.nspname, c.relname, p.polname FROM pg_policy p"
-                + " JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace, pg_roles r"
-                + " WHERE r.rolname = ? AND r.oid = ANY (p.polroles) ORDER BY 1, 2, 3", role.name())) {
-            while (rs.next()) {
-                policies.add(new TablePolicy(new TableName(SqlIdentifier.of(database), SqlIdentifier.of(rs.getString(1)),
-                        SqlIdentifier.of(rs.getString(2))), SqlIdentifier.of(rs.getString(3))));
-            }
-        }
         List<SqlIdentifier> schemas = new ArrayList<>();
-        try (ResultSet rs = query(c, "SELECT n.nspname FROM pg_namespace n, pg_roles r WHERE r.rolname = ?"
-                + " AND EXISTS (SELECT 1 FROM aclexplode(n.nspacl) x WHERE x.grantee = r.oid) ORDER BY 1", role.name())) {
+        List<SqlIdentifier> privilegeRoles = new ArrayList<>();
+        try (ResultSet rs = query(c, "WITH r AS (SELECT oid FROM pg_roles WHERE rolname = ?),"
+                // first the objects naming the role, by pg_shdepend's index; only then their ACLs
+                + " named AS MATERIALIZED (SELECT DISTINCT d.classid, d.objid FROM pg_shdepend d, r"
+                + "   WHERE d.refclassid = 'pg_authid'::regclass AND d.refobjid = r.oid AND d.deptype = 'a'"
+                + "   AND d.dbid = (SELECT oid FROM pg_database WHERE datname = current_database()))"
+                + " SELECT 1 AS kind, n.nspname, c.relname, NULL::name FROM named"
+                + " JOIN pg_class c ON named.classid = 'pg_class'::regclass AND c.oid = named.objid"
+                + " JOIN pg_namespace n ON n.oid = c.relnamespace, r"
+                + " WHERE EXISTS (SELECT 1 FROM aclexplode(c.relacl) x WHERE x.grantee = r.oid)"
+                + " OR EXISTS (SELECT 1 FROM pg_attribute a, aclexplode(a.attacl) x"
+                + "   WHERE a.attrelid = c.oid AND x.grantee = r.oid)"
+                + " UNION ALL SELECT 2, n.nspname, c.relname, p.polname FROM pg_policy p"
+                + " JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace, r"
+                + " WHERE r.oid = ANY (p.polroles)"
+                + " UNION ALL SELECT 3, n.nspname, NULL::name, NULL::name FROM named"
+                + " JOIN pg_namespace n ON named.classid = 'pg_namespace'::regclass AND n.oid = named.objid, r"
+                + " WHERE EXISTS (SELECT 1 FROM aclexplode(n.nspacl) x WHERE x.grantee = r.oid)"
+                + " UNION ALL SELECT 4, p.rolname, NULL::name, NULL::name FROM pg_auth_members am"
+                + " JOIN pg_roles p ON p.oid = am.roleid, r WHERE am.member = r.oid AND p.rolname LIKE 'lapse\\_p\\_%'"
+                + " ORDER BY 1, 2, 3, 4", role.name())) {
             while (rs.next()) {
-                schemas.add(SqlIdentifier.of(rs.getString(1)));
+                switch (rs.getInt(1)) {
+                    case 1 -> tables.add(new TableName(SqlIdentifier.of(database), SqlIdentifier.of(rs.getString(2)),
+                            SqlIdentifier.of(rs.getString(3))));
+                    case 2 -> policies.add(new TablePolicy(new TableName(SqlIdentifier.of(database),
+                            SqlIdentifier.of(rs.getString(2)), SqlIdentifier.of(rs.getString(3))),
+                            SqlIdentifier.of(rs.getString(4))));
+                    case 3 -> schemas.add(SqlIdentifier.of(rs.getString(2)));
+                    case 4 -> privilegeRoles.add(SqlIdentifier.of(rs.getString(2)));
+                    default -> throw new IllegalStateException("unknown holding kind " + rs.getInt(1));
+                }
             }
         }
-        return new Holdings(tables, policies, schemas, privilegeRolesOf(c, role));
+        return new Holdings(tables, policies, schemas, privilegeRoles);
     }
 
     /** The shared privilege roles a grant role is a direct member of. */

@@ -441,6 +441,8 @@ class PostgresTargetIT {
                 List.of("SELECT"), List.of("id", "email"), List.of(), null).toJson();
         db.asSuperuser("CREATE ROLE lapse_g_" + id + " NOLOGIN",
                 "GRANT SELECT (id, email) ON public.customers TO lapse_g_" + id,
+                // a table-level privilege too: withdrawal finds both kinds through pg_shdepend, or DROP ROLE fails
+                "GRANT DELETE ON public.customers TO lapse_g_" + id,
                 "GRANT lapse_g_" + id + " TO " + alice,
                 "COMMENT ON ROLE lapse_g_" + id + " IS " + SqlLiteral.quote(comment));
         try (Connection session = db.connectAs(alice)) {
