@@ -114,6 +114,15 @@ public final class Driver {
      * it never went quiet, the trial is charged up to the cap.
      */
     public void settle(Trial trial, Duration cap) {
+        trial.settled(awaitQuiet(cap));
+    }
+
+    /**
+     * Waits until this JVM's threads have gone quiet (as {@link #settle} does), at most {@code cap}, so that a
+     * latency trial does not share the cores with what an earlier trial left to do (the audit sink's and the read
+     * model's backlog after an overload); returns the JVM's CPU time then.
+     */
+    public long awaitQuiet(Duration cap) {
         long deadline = System.nanoTime() + cap.toNanos();
         long windowNanos = TimeUnit.MILLISECONDS.toNanos(QUIET_WINDOW_MS);
         long cpu = ProcessCpu.nanos();
@@ -125,7 +134,7 @@ public final class Driver {
             }
             cpu = now;
         }
-        trial.settled(cpu);
+        return cpu;
     }
 
     private void submit(Trial trial, long dueNanos) {

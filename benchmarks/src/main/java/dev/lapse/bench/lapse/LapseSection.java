@@ -229,6 +229,9 @@ public final class LapseSection implements Section {
 
     private Row latencyRow(Driver driver, String figure, double rate, double capacity, String why) {
         BacklogRule rule = BacklogRule.of(capacity, rate, lapse.boundSeconds(), lapse.minBound());
+        // On a JVM at rest, as the baseline's latency: the search's last trial is often an overloaded one, and the
+        // audit sink and the read model, which trail the grants, would otherwise still be catching up meanwhile.
+        driver.awaitQuiet(Driver.SETTLE_CAP);
         Trial trial = driver.offer(channel.key + " latency at " + rate(rate), new Schedule(rate),
                 options.latencyWindow(), rule);
         driver.drain(trial, lapse.drainCap());

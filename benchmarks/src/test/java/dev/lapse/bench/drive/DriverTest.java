@@ -8,6 +8,7 @@ import dev.lapse.bench.report.Measurement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /** The driver against targets in memory: one that completes every item at once, one that completes none. */
@@ -116,5 +117,29 @@ class DriverTest {
         assertThat(trial.failedCount()).isEqualTo(5);
         assertThat(trial.backlog()).isZero();
         assertThat(trial.firstFailure()).contains("refused 36");
+    }
+
+    @Test
+    void awaitQuiet_givesUpAtItsCap_whenTheJvmNeverGoesQuiet() throws InterruptedException {
+        Completions completions = new Completions();
+        Driver driver = new Driver(new MemoryTarget(completions, true), completions);
+        AtomicBoolean stop = new AtomicBoolean();
+        // A whole core busy: never under the quarter of a core that counts as quiet.
+        Thread busy = new Thread(() -> {
+            while (!stop.get()) {
+                Thread.onSpinWait();
+            }
+        });
+        busy.setDaemon(true);
+        busy.start();
+        try {
+            long start = System.nanoTime();
+            driver.awaitQuiet(Duration.ofMillis(600));
+            // it returned (the run goes on), and only after waiting out the cap, since it never saw quiet
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(600));
+        } finally {
+            stop.set(true);
+            busy.join();
+        }
     }
 }
