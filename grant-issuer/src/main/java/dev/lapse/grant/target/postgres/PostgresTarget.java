@@ -44,6 +44,12 @@ public final class PostgresTarget implements Target {
 
     private static final System.Logger LOG = System.getLogger(PostgresTarget.class.getName());
     private static final String ROLE_PREFIX = "lapse_g_";
+    /**
+     * The shared privilege roles ({@code lapse_p_…}) a role is a direct member of, the member's oid appended: one
+     * rule for provisioning (what a grant role holds already) and withdrawal (what it must be taken out of).
+     */
+    private static final String PRIVILEGE_ROLES_OF_MEMBER =
+            " FROM pg_auth_members am JOIN pg_roles p ON p.oid = am.roleid WHERE p.rolname LIKE 'lapse\\_p\\_%' AND am.member = ";
     /** SQLSTATE class 54, "program limit exceeded" (a row too big, too many columns, stack depth, ...). */
     private static final String PROGRAM_LIMIT_CLASS = "54";
 
@@ -692,8 +698,8 @@ public final class PostgresTarget implements Target {
                 + " UNION ALL SELECT 3, n.nspname, NULL::name, NULL::name FROM named"
                 + " JOIN pg_namespace n ON named.classid = 'pg_namespace'::regclass AND n.oid = named.objid, r"
                 + " WHERE EXISTS (SELECT 1 FROM aclexplode(n.nspacl) x WHERE x.grantee = r.oid)"
-                + " UNION ALL SELECT 4, p.rolname, NULL::name, NULL::name FROM pg_auth_members am"
-                + " JOIN pg_roles p ON p.oid = am.roleid, r WHERE am.member = r.oid AND p.rolname LIKE 'lapse\\_p\\_%'"
+                + " UNION ALL SELECT 4, p.rolname, NULL::name, NULL::name" + PRIVILEGE_ROLES_OF_MEMBER
+                + "(SELECT oid FROM r)"
                 + " ORDER BY 1, 2, 3, 4", role.name())) {
             while (rs.next()) {
                 switch (rs.getInt(1)) {
@@ -714,9 +720,8 @@ public final class PostgresTarget implements Target {
     /** The shared privilege roles a grant role is a direct member of. */
     private static List<SqlIdentifier> privilegeRolesOf(Connection c, SqlIdentifier role) throws SQLException {
         List<SqlIdentifier> held = new ArrayList<>();
-        try (ResultSet rs = query(c, "SELECT p.rolname FROM pg_auth_members am JOIN pg_roles p ON p.oid = am.roleid"
-                + " JOIN pg_roles g ON g.oid = am.member WHERE g.rolname = ? AND p.rolname LIKE 'lapse\\_p\\_%'"
-                + " ORDER BY 1", role.name())) {
+        try (ResultSet rs = query(c, "SELECT p.rolname" + PRIVILEGE_ROLES_OF_MEMBER
+                + "(SELECT oid FROM pg_roles WHERE rolname = ?) ORDER BY 1", role.name())) {
             while (rs.next()) {
                 held.add(SqlIdentifier.of(rs.getString(1)));
             }
@@ -792,9 +797,7 @@ public final class PostgresTarget implements Target {
      * would; the transaction is then rolled back, so the statements before it count for nothing either.
      */
     static void executeAll(Connection c, List<SqlStatement> statements, List<String> done) throws SQLException {
-        if (statements.size() == 1) {
-            execute(c, statements.get(0).sql());
-        } else if (!statements.isEmpty()) {
+        if (!statements.isEmpty()) {
             try (Statement batch = c.createStatement()) {
                 for (SqlStatement statement : statements) {
                     batch.addBatch(statement.sql());
