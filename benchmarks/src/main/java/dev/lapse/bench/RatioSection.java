@@ -47,6 +47,15 @@ final class RatioSection implements Section {
             specs.add(new Ratios.Spec("ratio.cpu." + channel.key(), "CPU per request: " + channel.title()
                     + " / baseline per record", channel.id(LapseSection.CPU), BaselineSection.CPU, Quantity.AMOUNT));
         }
+        // Against the pipeline in Lapse's shape: how far Lapse's own work (not its Kafka traffic) sets its pace.
+        for (Channel channel : Channel.values()) {
+            specs.add(new Ratios.Spec("ratio.shaped.throughput." + channel.key(), "throughput: "
+                    + channel.title() + " highest sustained / baseline in Lapse's shape",
+                    channel.id(LapseSection.SUSTAINED), BaselineSection.SHAPED_SUSTAINED, Quantity.RATE));
+            specs.add(new Ratios.Spec("ratio.shaped.cpu." + channel.key(), "CPU per request: " + channel.title()
+                    + " / baseline in Lapse's shape per record", channel.id(LapseSection.CPU),
+                    BaselineSection.SHAPED_CPU, Quantity.AMOUNT));
+        }
         return Ratios.rows(soFar, SECTION, specs);
     }
 }

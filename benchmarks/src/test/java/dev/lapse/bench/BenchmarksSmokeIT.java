@@ -24,12 +24,15 @@ class BenchmarksSmokeIT {
         // then
         assertThat(report.table().rows()).extracting(Row::id).containsExactly(
                 "baseline.sustained", "baseline.cpu", "baseline.latency.match",
+                "baseline.lapse-shaped.sustained", "baseline.lapse-shaped.cpu",
                 "ingress.burst", "ingress.cpu", "ingress.sustained", "ingress.latency.low", "ingress.latency.match",
                 "ingress.latency.sustained80",
                 "rest.burst", "rest.cpu", "rest.sustained", "rest.latency.low", "rest.latency.match",
                 "rest.latency.sustained80",
                 "ratio.throughput.ingress", "ratio.throughput.rest", "ratio.p99.ingress", "ratio.p99.rest",
                 "ratio.cpu.ingress", "ratio.cpu.rest",
+                "ratio.shaped.throughput.ingress", "ratio.shaped.cpu.ingress",
+                "ratio.shaped.throughput.rest", "ratio.shaped.cpu.rest",
                 "postgres.expiry.read-denied", "postgres.expiry.expired", "postgres.expiry.withdrawn",
                 "postgres.granted.event-only", "postgres.granted.provisioned", "postgres.granted.added",
                 "approval.vote-to-granted",

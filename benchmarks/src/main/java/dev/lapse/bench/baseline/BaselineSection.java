@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The baseline's rows: the rate at which the bare pipeline drains a backlog, and its latency from produced to seen
- * at the end at {@link BenchOptions#matchRate()}, after a warm-up (a burst, then a few seconds at that rate).
+ * at the end at {@link BenchOptions#matchRate()}, after a warm-up (a burst, then a few seconds at that rate); then
+ * the rate and CPU per record of the same pipeline in {@link BaselinePipeline.Shape#LAPSE Lapse's shape}, draining
+ * half as large a backlog after a warm-up burst: what the Kafka work of Lapse's services costs without their own.
  */
 public final class BaselineSection implements Section {
 
@@ -30,6 +32,10 @@ public final class BaselineSection implements Section {
     public static final String LATENCY_MATCH = "baseline.latency.match";
     /** Row id of the CPU used per record while the backlog drained. */
     public static final String CPU = "baseline.cpu";
+    /** Row id of the sustained throughput of the pipeline in Lapse's shape, records/s. */
+    public static final String SHAPED_SUSTAINED = "baseline.lapse-shaped.sustained";
+    /** Row id of the CPU per record of the pipeline in Lapse's shape. */
+    public static final String SHAPED_CPU = "baseline.lapse-shaped.cpu";
 
     private static final Logger log = LoggerFactory.getLogger(BaselineSection.class);
     private static final String SECTION = "baseline: bare 3-hop Kafka pipeline";
@@ -50,8 +56,9 @@ public final class BaselineSection implements Section {
         BenchOptions.Baseline baseline = options.baseline();
         Completions completions = new Completions();
         String runId = Long.toString(System.currentTimeMillis(), 36);
-        try (BaselinePipeline pipeline = BaselinePipeline.start(stand.bootstrapServers(), runId, completions,
-                baseline.valueBytes())) {
+        List<Row> rows = new ArrayList<>();
+        try (BaselinePipeline pipeline = BaselinePipeline.start(stand.bootstrapServers(), runId,
+                BaselinePipeline.Shape.BARE, completions, baseline.valueBytes())) {
             Driver driver = new Driver(pipeline, completions);
             // Unbounded in practice: the baseline is never overloaded at matchRate; the bound only guards the run.
             BacklogRule rule = new BacklogRule(Math.max(1_000, baseline.drainRecords()), 1_000);
@@ -73,7 +80,6 @@ public final class BaselineSection implements Section {
             log.info("Baseline latency at {}/s: {}", Math.round(options.matchRate()), latency.latency().text());
 
             Optional<String> failure = pipeline.failure();
-            List<Row> rows = new ArrayList<>();
             rows.add(new Row(SUSTAINED, SECTION, "sustained throughput, draining a backlog",
                     failure.<Measurement>map(Measurement.Missing::new).orElseGet(() -> drained.completedCount() == 0
                             ? new Measurement.Missing("no record came through")
@@ -90,7 +96,39 @@ public final class BaselineSection implements Section {
                     failure.<Measurement>map(Measurement.Missing::new).orElseGet(latency::latency),
                     String.format(Locale.ROOT, "%,d records over %.0f s%s", latency.offeredCount(),
                             latency.offerSeconds(), complete ? "" : left(latency))));
-            return rows;
+        }
+        rows.addAll(lapseShaped(stand, runId));
+        return rows;
+    }
+
+    private List<Row> lapseShaped(Stand stand, String runId) {
+        BenchOptions.Baseline baseline = options.baseline();
+        Completions completions = new Completions();
+        try (BaselinePipeline pipeline = BaselinePipeline.start(stand.bootstrapServers(), runId,
+                BaselinePipeline.Shape.LAPSE, completions, baseline.valueBytes())) {
+            Driver driver = new Driver(pipeline, completions);
+            Trial warm = driver.burst("Lapse-shaped warm-up burst", baseline.warmupRecords(), baseline.cap());
+            driver.settle(warm, Driver.SETTLE_CAP);
+            Trial drained = driver.burst("Lapse-shaped drain", baseline.drainRecords() / 2, baseline.cap());
+            driver.settle(drained, Driver.SETTLE_CAP);
+            log.info("Baseline in Lapse's shape: {} records drained at {} records/s", drained.completedCount(),
+                    Math.round(drained.drainedPerSecond()));
+            Optional<String> failure = pipeline.failure();
+            return List.of(
+                    new Row(SHAPED_SUSTAINED, SECTION, "in Lapse's shape: sustained throughput, draining a backlog",
+                            failure.<Measurement>map(Measurement.Missing::new).orElseGet(() ->
+                                    drained.completedCount() == 0
+                                            ? new Measurement.Missing("no record came through")
+                                            : new Measurement.Rate(drained.drainedPerSecond(), "records/s")),
+                            String.format(Locale.ROOT, "%,d of %,d records through the same three hops, with every"
+                                            + " other record Lapse's services write and read for a request (two"
+                                            + " state writes in the hops, a revoker stage, an audit and a read-model"
+                                            + " reader), in %.1f s%s", drained.completedCount(),
+                                    drained.offeredCount(), drained.drainSeconds(), left(drained))),
+                    new Row(SHAPED_CPU, SECTION, "in Lapse's shape: CPU per record, draining the backlog",
+                            drained.cpuPerItem(new Measurement.Missing("the backlog did not drain")),
+                            "as for the bare pipeline: what Lapse's Kafka traffic costs per request without any of"
+                                    + " its own work (no Avro, no decisions, no hashing, no HTTP)"));
         }
     }
 

@@ -23,33 +23,44 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One hop of the baseline, on its own thread: polls a topic and, in one transaction per poll batch, writes every
- * record transformed to the next topic under the same key and commits the batch's offsets with
- * {@code sendOffsetsToTransaction}, as a Lapse service's transactional listener does. One consumer per stage, as each
- * Lapse listener has one consumer thread.
+ * One hop of the baseline, on its own thread: polls its topics and, in one transaction per poll batch, writes every
+ * record transformed to each of its output topics (the next topic, and in
+ * {@link BaselinePipeline.Shape#LAPSE Lapse's shape} a state topic too) under the same key and commits the batch's
+ * offsets with {@code sendOffsetsToTransaction}, as a Lapse service's transactional listener does. One consumer per
+ * stage, as each Lapse listener has one consumer thread. A stage without output topics is a reader: it commits each
+ * poll batch's offsets and does nothing with the records, as Lapse's audit sink and read model commit theirs
+ * (Spring Kafka's default BATCH acknowledgement), so it costs what reading costs and no more.
  */
 final class Stage implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Stage.class);
 
-    private final String from;
-    private final String to;
+    private final List<String> from;
+    private final List<String> to;
     private final int hop;
     private final KafkaConsumer<String, byte[]> consumer;
-    private final KafkaProducer<String, byte[]> producer;
+    private final @Nullable KafkaProducer<String, byte[]> producer;
     private final Thread thread;
     private volatile boolean closing;
     private volatile @Nullable RuntimeException failure;
 
     Stage(String bootstrapServers, String from, String to, int hop, String runId) {
-        this.from = from;
-        this.to = to;
+        this(bootstrapServers, List.of(from), List.of(to), hop, "bench-baseline-" + runId + "-hop" + hop);
+    }
+
+    /**
+     * A stage reading {@code from} and writing each record to every topic of {@code to}, a reader when that is empty;
+     * its consumer group and transactional id are named.
+     */
+    Stage(String bootstrapServers, List<String> from, List<String> to, int hop, String name) {
+        this.from = List.copyOf(from);
+        this.to = List.copyOf(to);
         this.hop = hop;
-        String name = "bench-baseline-" + runId + "-hop" + hop;
         this.consumer = new KafkaConsumer<>(ClientSettings.groupConsumer(bootstrapServers, name),
                 new StringDeserializer(), new ByteArrayDeserializer());
-        this.producer = new KafkaProducer<>(ClientSettings.transactionalProducer(bootstrapServers, name),
-                new StringSerializer(), new ByteArraySerializer());
+        this.producer = to.isEmpty() ? null : new KafkaProducer<>(
+                ClientSettings.transactionalProducer(bootstrapServers, name), new StringSerializer(),
+                new ByteArraySerializer());
         this.thread = new Thread(this::loop, name);
         thread.setDaemon(true);
     }
@@ -60,17 +71,26 @@ final class Stage implements AutoCloseable {
 
     private void loop() {
         try {
-            producer.initTransactions();
-            consumer.subscribe(List.of(from));
+            if (producer != null) {
+                producer.initTransactions();
+            }
+            consumer.subscribe(from);
             while (!closing) {
                 ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(100));
                 if (records.isEmpty()) {
                     continue;
                 }
+                if (producer == null) {
+                    consumer.commitSync();
+                    continue;
+                }
                 producer.beginTransaction();
                 Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
                 for (ConsumerRecord<String, byte[]> record : records) {
-                    producer.send(new ProducerRecord<>(to, record.key(), transform(record.value())));
+                    byte[] value = transform(record.value());
+                    for (String topic : to) {
+                        producer.send(new ProducerRecord<>(topic, record.key(), value));
+                    }
                     offsets.put(new TopicPartition(record.topic(), record.partition()),
                             new OffsetAndMetadata(record.offset() + 1));
                 }
@@ -86,7 +106,9 @@ final class Stage implements AutoCloseable {
             log.error("Baseline hop {} ({} -> {}) stopped", hop, from, to, e);
         } finally {
             consumer.close(Duration.ofSeconds(5));
-            producer.close(Duration.ofSeconds(5));
+            if (producer != null) {
+                producer.close(Duration.ofSeconds(5));
+            }
         }
     }
 

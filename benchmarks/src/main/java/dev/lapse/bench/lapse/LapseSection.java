@@ -7,6 +7,7 @@ import dev.lapse.bench.drive.Completions;
 import dev.lapse.bench.drive.Driver;
 import dev.lapse.bench.drive.Target;
 import dev.lapse.bench.drive.Trial;
+import dev.lapse.bench.kafka.HopTimes;
 import dev.lapse.bench.kafka.KeyWatcher;
 import dev.lapse.bench.load.BacklogRule;
 import dev.lapse.bench.load.RateSearch;
@@ -135,11 +136,12 @@ public final class LapseSection implements Section {
                             + lapse.searchBudget().toSeconds() + " s")
                     : new Measurement.Rate(search.found(), "requests/s"), search.note()));
 
-            rows.add(latencyRow(driver, LATENCY_LOW, lapse.lowRate(), capacity, ""));
-            rows.add(latencyRow(driver, LATENCY_MATCH, options.matchRate(), capacity, ""));
+            rows.add(latencyRow(driver, stand, LATENCY_LOW, lapse.lowRate(), capacity, "", true));
+            rows.add(latencyRow(driver, stand, LATENCY_MATCH, options.matchRate(), capacity, "", true));
             double sustained = search.found() != null ? search.found() : search.lowestTried();
-            rows.add(latencyRow(driver, LATENCY_80, SHARE_OF_SUSTAINED * sustained, capacity, search.found() != null
-                    ? " (80% of the highest sustained)" : " (80% of the lowest rate tried; none held)"));
+            rows.add(latencyRow(driver, stand, LATENCY_80, SHARE_OF_SUSTAINED * sustained, capacity,
+                    search.found() != null ? " (80% of the highest sustained)"
+                            : " (80% of the lowest rate tried; none held)", false));
             if (grants.failure() != null) {
                 throw new IllegalStateException("the watcher of granted requests stopped", grants.failure());
             }
@@ -227,14 +229,17 @@ public final class LapseSection implements Section {
         return new Search(held, lowest, heldNote + (notHeld.isEmpty() ? "" : "; " + notHeld) + above);
     }
 
-    private Row latencyRow(Driver driver, String figure, double rate, double capacity, String why) {
+    private Row latencyRow(Driver driver, Stand stand, String figure, double rate, double capacity, String why,
+            boolean hops) {
         BacklogRule rule = BacklogRule.of(capacity, rate, lapse.boundSeconds(), lapse.minBound());
         // On a JVM at rest, as the baseline's latency: the search's last trial is often an overloaded one, and the
         // audit sink and the read model, which trail the grants, would otherwise still be catching up meanwhile.
         driver.awaitQuiet(Driver.SETTLE_CAP);
+        long fromMs = System.currentTimeMillis();
         Trial trial = driver.offer(channel.key + " latency at " + rate(rate), new Schedule(rate),
                 options.latencyWindow(), rule);
         driver.drain(trial, lapse.drainCap());
+        long toMs = System.currentTimeMillis();
         Measurement latency = trial.latency();
         log.info("{}: submitted → granted at {} requests/s: {}", channel.title(), rate(rate), latency.text());
         StringBuilder note = new StringBuilder(String.format(Locale.ROOT, "%,d requests over %.1f s",
@@ -243,6 +248,10 @@ public final class LapseSection implements Section {
                 "; stopped after %.1f s, its backlog past %,d (%.0f s of the burst drain): Lapse is overloaded at this"
                         + " rate", atMs / 1000.0, rule.bound(), lapse.boundSeconds())));
         note.append(left(trial));
+        if (hops && trial.completedCount() > 0) {
+            note.append("; hops by record timestamps: ").append(HopTimes.describe(stand.bootstrapServers(),
+                    HopTimes.REQUEST_PATH, fromMs, toMs));
+        }
         return row(figure, String.format(Locale.ROOT, "submitted → granted at %s requests/s offered%s", rate(rate),
                 why), latency, note.toString());
     }

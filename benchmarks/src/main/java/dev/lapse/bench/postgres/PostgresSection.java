@@ -7,6 +7,7 @@ import dev.lapse.bench.drive.Completions;
 import dev.lapse.bench.drive.Driver;
 import dev.lapse.bench.drive.Target;
 import dev.lapse.bench.drive.Trial;
+import dev.lapse.bench.kafka.HopTimes;
 import dev.lapse.bench.lapse.Approvable;
 import dev.lapse.bench.lapse.RestTarget;
 import dev.lapse.bench.load.BacklogRule;
@@ -178,7 +179,8 @@ public final class PostgresSection implements Section {
     }
 
     /** A comparison run: its trial, and the request ids it submitted. */
-    private record Comparison(Trial trial, List<String> ids) {
+    /** A comparison run: its trial, the requests it submitted, and where their time went hop by hop. */
+    private record Comparison(Trial trial, List<String> ids, String hops) {
     }
 
     /** Submitted → granted over REST at the comparison rate, until every request is granted or the cap passes. */
@@ -200,13 +202,16 @@ public final class PostgresSection implements Section {
                 }
             };
             Driver driver = new Driver(target, completions);
+            long fromMs = System.currentTimeMillis();
             // Never stopped early: the rate is modest, and every request must end for the rows and the clean-up.
             Trial trial = driver.offer("postgres " + what, new Schedule(options.compareRate()), window,
                     new BacklogRule(count + 1, count + 1));
             driver.drain(trial, options.cap());
             log.info("PostgreSQL: submitted → granted at {}/s, {}: {}", options.compareRate(), what,
                     trial.latency().text());
-            return new Comparison(trial, List.copyOf(ids));
+            String hops = HopTimes.describe(stand.bootstrapServers(), HopTimes.REQUEST_PATH, fromMs,
+                    System.currentTimeMillis());
+            return new Comparison(trial, List.copyOf(ids), hops);
         }
     }
 
@@ -350,11 +355,13 @@ public final class PostgresSection implements Section {
         List<Row> rows = new ArrayList<>();
         rows.add(new Row(EVENT_ONLY, SECTION, compareFigure("granted as an event only"), eventOnly.trial().latency(),
                 compareNote(eventOnly.trial(), String.format(Locale.ROOT, "grant-issuer without a target, as in the Lapse"
-                        + " rows above; %d of them granted with nothing provisioned", eventOnlyCount))));
+                        + " rows above; %d of them granted with nothing provisioned; hops by record timestamps: %s",
+                        eventOnlyCount, eventOnly.hops()))));
         rows.add(new Row(PROVISIONED, SECTION, compareFigure("provisioned in PostgreSQL"),
                 provisioned.trial().latency(), compareNote(provisioned.trial(), String.format(Locale.ROOT, "grant-issuer with the target postgres, after"
                         + " the expiry runs warmed it: %d granted with a role made in the database; then %d revoked"
-                        + " and withdrawn", provisionedCount, revoked))));
+                        + " and withdrawn; hops by record timestamps: %s", provisionedCount, revoked,
+                        provisioned.hops()))));
         if (eventOnly.trial().latency() instanceof Measurement.Latency before
                 && provisioned.trial().latency() instanceof Measurement.Latency after) {
             rows.add(new Row(ADDED, SECTION, addedFigure(), new Measurement.Amount(after.p50Ms() - before.p50Ms(),
