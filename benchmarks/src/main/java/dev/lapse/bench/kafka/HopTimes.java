@@ -33,8 +33,9 @@ public final class HopTimes {
             Topics.ACCESS_REQUESTED.name(), Topics.ACCESS_APPROVED.name(), Topics.ACCESS_GRANTED.name());
 
     /**
-     * The hops' p50 and p99 in milliseconds as one line, for example
-     * {@code "a → b p50 3 / p99 9 ms, b → c p50 4 / p99 12 ms (1,200 items)"}; topics are named by their last part.
+     * The hops' p50, p99 and max in milliseconds as one line, for example
+     * {@code "a → b p50 3 / p99 9 / max 14 ms, b → c p50 4 / p99 12 / max 20 ms (1,200 items)"}; topics are named by
+     * their last part.
      */
     public static String describe(String bootstrapServers, List<String> topics, long fromEpochMs, long toEpochMs) {
         List<Map<String, Long>> stamps = new ArrayList<>();
@@ -56,8 +57,9 @@ public final class HopTimes {
             hops.add(deltas.length == 0
                     ? String.format(Locale.ROOT, "%s → %s none seen on both", shortName(topics.get(i)),
                             shortName(topics.get(i + 1)))
-                    : String.format(Locale.ROOT, "%s → %s p50 %d / p99 %d ms", shortName(topics.get(i)),
-                            shortName(topics.get(i + 1)), percentile(deltas, 0.50), percentile(deltas, 0.99)));
+                    : String.format(Locale.ROOT, "%s → %s p50 %d / p99 %d / max %d ms", shortName(topics.get(i)),
+                            shortName(topics.get(i + 1)), percentile(deltas, 0.50), percentile(deltas, 0.99),
+                            deltas[deltas.length - 1]));
         }
         return String.join(", ", hops) + String.format(Locale.ROOT, " (%,d %s)", items, items == 1 ? "item" : "items");
     }

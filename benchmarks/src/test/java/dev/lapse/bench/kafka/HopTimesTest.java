@@ -29,7 +29,7 @@ class HopTimesTest {
         String line = HopTimes.describe(TOPICS, List.of(submitted, requested, granted));
 
         // then
-        assertThat(line).isEqualTo("submitted → requested p50 50 / p99 99 ms, requested → granted p50 5 / p99 5 ms"
+        assertThat(line).isEqualTo("submitted → requested p50 50 / p99 99 / max 100 ms, requested → granted p50 5 / p99 5 / max 5 ms"
                 + " (100 items)");
     }
 
@@ -37,7 +37,7 @@ class HopTimesTest {
     void describe_saysSoWhenAHopHasNoKeyOnBothTopics() {
         String line = HopTimes.describe(TOPICS, List.of(Map.of("a", 1L), Map.of("b", 2L), Map.of("b", 3L)));
 
-        assertThat(line).isEqualTo("submitted → requested none seen on both, requested → granted p50 1 / p99 1 ms"
+        assertThat(line).isEqualTo("submitted → requested none seen on both, requested → granted p50 1 / p99 1 / max 1 ms"
                 + " (1 item)");
     }
 }
