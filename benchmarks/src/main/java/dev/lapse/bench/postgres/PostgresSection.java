@@ -118,14 +118,14 @@ public final class PostgresSection implements Section {
                 List<String> roles = database.requesters();
                 Approvable request = new Approvable(Duration.ofHours(1), roles.get(roles.size() - 1) + "@example.com",
                         database.table());
-                compare(stand, completions, request, "warm-up", options.warmupRequests());
+                compare(stand, completions, request, "warm-up", options.warmupRequests(), false);
                 log.info("PostgreSQL: restarting grant-issuer with the target postgres ({})", database.table());
                 targetOn = true;
                 stand.serviceRestart().restart(GrantIssuerApplication.NAME, database.targetArguments());
                 List<ReadingSession.Ending> endings = expireWhileReading(stand, database, events,
                         roles.subList(0, options.sessions()));
                 Comparison provisioned = compare(stand, completions, request, "provisioned",
-                        options.compareRequests());
+                        options.compareRequests(), true);
                 List<String> grantIds = new ArrayList<>();
                 int revoked = revokeAndAwait(stand, events, provisioned, grantIds);
                 endings.forEach(ending -> grantOf(events, ending.requestId(), grantIds));
@@ -136,8 +136,9 @@ public final class PostgresSection implements Section {
                 targetOn = false;
                 // The restarted grant-issuer's first requests wait for its consumer group to settle: not what the
                 // pass compares, so they are a warm-up of their own.
-                compare(stand, completions, request, "warm-up after the restart", options.warmupRequests());
-                Comparison eventOnly = compare(stand, completions, request, "event only", options.compareRequests());
+                compare(stand, completions, request, "warm-up after the restart", options.warmupRequests(), false);
+                Comparison eventOnly = compare(stand, completions, request, "event only", options.compareRequests(),
+                        true);
                 List<Row> rows = new ArrayList<>(expiryRows(events, endings, left));
                 rows.addAll(compareRows(events, eventOnly, provisioned, revoked));
                 return rows;
@@ -178,13 +179,14 @@ public final class PostgresSection implements Section {
                 new Row(ADDED, SECTION, addedFigure(), value.apply(why), ""));
     }
 
-    /** A comparison run: its trial, and the request ids it submitted. */
     /** A comparison run: its trial, the requests it submitted, and where their time went hop by hop. */
     private record Comparison(Trial trial, List<String> ids, String hops) {
     }
 
     /** Submitted → granted over REST at the comparison rate, until every request is granted or the cap passes. */
-    private Comparison compare(Stand stand, Completions completions, Approvable request, String what, int count) {
+    // A warm-up's hops are never reported, so they are not read back.
+    private Comparison compare(Stand stand, Completions completions, Approvable request, String what, int count,
+            boolean hopsReported) {
         Duration window = Duration.ofMillis(Math.round(1000.0 * count / options.compareRate()));
         List<String> ids = Collections.synchronizedList(new ArrayList<>());
         try (RestTarget rest = new RestTarget(stand.requestServiceUrl(), request.bearerToken(stand.identityDirectory()),
@@ -209,8 +211,8 @@ public final class PostgresSection implements Section {
             driver.drain(trial, options.cap());
             log.info("PostgreSQL: submitted → granted at {}/s, {}: {}", options.compareRate(), what,
                     trial.latency().text());
-            String hops = HopTimes.describe(stand.bootstrapServers(), HopTimes.REQUEST_PATH, fromMs,
-                    System.currentTimeMillis());
+            String hops = hopsReported ? HopTimes.describe(stand.bootstrapServers(), HopTimes.REQUEST_PATH, fromMs,
+                    System.currentTimeMillis()) : "";
             return new Comparison(trial, List.copyOf(ids), hops);
         }
     }
