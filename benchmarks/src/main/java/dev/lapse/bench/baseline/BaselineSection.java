@@ -82,9 +82,7 @@ public final class BaselineSection implements Section {
 
             Optional<String> failure = pipeline.failure();
             rows.add(new Row(SUSTAINED, SECTION, "sustained throughput, draining a backlog",
-                    failure.<Measurement>map(Measurement.Missing::new).orElseGet(() -> drained.completedCount() == 0
-                            ? new Measurement.Missing("no record came through")
-                            : new Measurement.Rate(drained.drainedPerSecond(), "records/s")),
+                    drainRate(failure, drained),
                     String.format(Locale.ROOT, "%,d of %,d keyed records of %d B, 6 partitions, in %.1f s%s",
                             drained.completedCount(), drained.offeredCount(), baseline.valueBytes(),
                             drained.drainSeconds(), left(drained))));
@@ -119,10 +117,7 @@ public final class BaselineSection implements Section {
             Optional<String> failure = pipeline.failure();
             return List.of(
                     new Row(SHAPED_SUSTAINED, SECTION, "in Lapse's shape: sustained throughput, draining a backlog",
-                            failure.<Measurement>map(Measurement.Missing::new).orElseGet(() ->
-                                    drained.completedCount() == 0
-                                            ? new Measurement.Missing("no record came through")
-                                            : new Measurement.Rate(drained.drainedPerSecond(), "records/s")),
+                            drainRate(failure, drained),
                             String.format(Locale.ROOT, "%,d of %,d records through the same three hops, with every"
                                             + " other record Lapse's services write and read for a request (two"
                                             + " state writes in the hops, a revoker stage, an audit and a read-model"
@@ -133,6 +128,13 @@ public final class BaselineSection implements Section {
                             "as for the bare pipeline: what Lapse's Kafka traffic costs per request without any of"
                                     + " its own work (no Avro, no decisions, no hashing, no HTTP)"));
         }
+    }
+
+    // The rate a pipeline drained its backlog at, unless a stage failed or nothing came through.
+    private static Measurement drainRate(Optional<String> failure, Trial drained) {
+        return failure.<Measurement>map(Measurement.Missing::new).orElseGet(() -> drained.completedCount() == 0
+                ? new Measurement.Missing("no record came through")
+                : new Measurement.Rate(drained.drainedPerSecond(), "records/s"));
     }
 
     private static String left(Trial trial) {
