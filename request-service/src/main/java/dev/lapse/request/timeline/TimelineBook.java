@@ -25,10 +25,14 @@ import org.jspecify.annotations.Nullable;
  */
 public final class TimelineBook {
 
+    /** How many distinct repeated values (actors, resources, scopes) the book shares before it starts again. */
+    private static final int SHARED_VALUES = 16_384;
+
     private final Map<String, List<TimelineEvent>> eventsByRequest;
     private final Map<String, String> requestByGrant = new HashMap<>();
     /** Requests that may await votes; {@link #awaitingVotes()} checks each and drops the decided ones. */
     private final Set<String> mayAwaitVotes = new LinkedHashSet<>();
+    private final Interner shared = new Interner(SHARED_VALUES);
 
     /** A book of at most {@code maxRequests} timelines. */
     public TimelineBook(int maxRequests) {
@@ -51,18 +55,48 @@ public final class TimelineBook {
 
     /** Adds an event to its request's timeline; returns false when it was already there. */
     public synchronized boolean apply(TimelineEvent event) {
-        List<TimelineEvent> events = eventsByRequest.computeIfAbsent(event.requestId(), id -> new ArrayList<>());
+        List<TimelineEvent> events = eventsByRequest.computeIfAbsent(event.requestId(), id -> new ArrayList<>(4));
         if (events.stream().anyMatch(known -> known.eventId().equals(event.eventId()))) {
             return false;
         }
-        events.add(event);
-        if (event.grantId() != null) {
-            requestByGrant.put(event.grantId(), event.requestId());
+        TimelineEvent kept = kept(event, events);
+        events.add(kept);
+        if (kept.grantId() != null) {
+            requestByGrant.put(kept.grantId(), kept.requestId());
         }
-        if (event.approvalNeeded() != null) {
-            mayAwaitVotes.add(event.requestId());
+        if (kept.approvalNeeded() != null) {
+            mayAwaitVotes.add(kept.requestId());
         }
         return true;
+    }
+
+    /**
+     * The event as the book keeps it: the request id its timeline already has, and one shared instance of each value
+     * that many requests repeat. An event's own id, its grant and the detail naming that grant are its own.
+     */
+    private TimelineEvent kept(TimelineEvent event, List<TimelineEvent> timeline) {
+        String requestId = timeline.isEmpty() ? event.requestId() : timeline.get(0).requestId();
+        String detail = event.grantId() == null ? shared.intern(event.detail()) : event.detail();
+        return new TimelineEvent(requestId, event.eventId(), event.stage(), event.at(), shared.intern(event.by()),
+                detail, kept(event.summary()), event.grantId(), event.expiresAt(), event.approvalNeeded(),
+                event.vote());
+    }
+
+    private TimelineEvent.@Nullable RequestSummary kept(TimelineEvent.@Nullable RequestSummary summary) {
+        if (summary == null) {
+            return null;
+        }
+        TimelineEvent.RequestedAccess access = summary.access();
+        if (access != null) {
+            access = shared.intern(new TimelineEvent.RequestedAccess(shared.intern(access.resourceKind()),
+                    shared.intern(access.resourceName()), shared.internAll(access.actions()),
+                    shared.internAll(access.columns()), shared.intern(access.rowFilter()),
+                    access.ticket(), access.breakGlass(), access.extendsRequestId()));
+        }
+        // The reason is free text, most often unique: sharing it would only churn the shared values.
+        return new TimelineEvent.RequestSummary(shared.intern(summary.requesterId()), shared.intern(summary.resource()),
+                shared.intern(summary.scope()), summary.reason(), summary.durationMs(),
+                shared.intern(summary.sourceSystem()), access);
     }
 
     /** The timeline of a request, if any event of it has been seen. */

@@ -52,6 +52,32 @@ class TimelineBookTest {
     }
 
     @Test
+    void apply_keepsOneInstanceOfWhatRequestsRepeat() {
+        for (String id : java.util.List.of("r1", "r2")) {
+            TimelineEvent.RequestedAccess access = new TimelineEvent.RequestedAccess(new String("postgres"),
+                    new String("crm.public.customers"), java.util.List.of(new String("SELECT")),
+                    java.util.List.of(new String("email")), null, null, false, null);
+            book.apply(new TimelineEvent(new String(id), id + "-requested", Stage.REQUESTED, T0,
+                    new String("USER:alice"), new String("requested SELECT"),
+                    new TimelineEvent.RequestSummary(new String("alice"), new String("postgres:crm.public.customers"),
+                            new String("SELECT (email)"), "r", 30_000, new String("rest"), access),
+                    null, null));
+            book.apply(new TimelineEvent(new String(id), id + "-granted", Stage.GRANTED, T0.plusMillis(40),
+                    new String("SERVICE:grant-issuer"), "grant g-" + id, null, "g-" + id, T0.plusSeconds(30)));
+        }
+
+        RequestTimeline r1 = book.find("r1").orElseThrow();
+        RequestTimeline r2 = book.find("r2").orElseThrow();
+        assertThat(r2.request().requesterId()).isSameAs(r1.request().requesterId());
+        assertThat(r2.request().scope()).isSameAs(r1.request().scope());
+        assertThat(r2.request().access()).isSameAs(r1.request().access());
+        assertThat(r2.steps().get(0).by()).isSameAs(r1.steps().get(0).by());
+        assertThat(r2.steps().get(0).detail()).isSameAs(r1.steps().get(0).detail());
+        assertThat(r2.steps().get(1).detail()).isEqualTo("grant g-r2");
+        assertThat(book.requestOfGrant("g-r2")).contains("r2");
+    }
+
+    @Test
     void apply_whenRedelivered_changesNothing() {
         assertThat(book.apply(event("e1", Stage.REQUESTED, 0))).isTrue();
         assertThat(book.apply(event("e1", Stage.REQUESTED, 0))).isFalse();
