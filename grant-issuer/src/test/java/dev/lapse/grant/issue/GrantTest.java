@@ -43,5 +43,12 @@ class GrantTest {
     void grantId_whenMalformed_rejects() {
         assertThatThrownBy(() -> new GrantId("lapse_g_1; DROP ROLE x"))
                 .hasMessageStartingWith("a grant id is 32 lower-case hex characters");
+        for (String almost : java.util.List.of("A9D3DBF916AC72FC6E24E2DD90588C66", "a9d3dbf916ac72fc6e24e2dd90588c6",
+                "a9d3dbf916ac72fc6e24e2dd90588c66a", "g9d3dbf916ac72fc6e24e2dd90588c66", "")) {
+            assertThatThrownBy(() -> new GrantId(almost)).as(almost)
+                    .hasMessageStartingWith("a grant id is 32 lower-case hex characters");
+        }
+        assertThat(new GrantId("0123456789abcdef0123456789abcdef").value())
+                .isEqualTo("0123456789abcdef0123456789abcdef");
     }
 }
