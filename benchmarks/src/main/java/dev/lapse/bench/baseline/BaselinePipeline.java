@@ -38,8 +38,8 @@ final class BaselinePipeline implements Target {
          * {@code approved}, 3 {@code granted}), and what Lapse's services add to them in Kafka: the first and the
          * third hop also write each record to a state topic of their own in their transaction (the gate's accepted
          * ids, grant-issuer's issued grants), a fourth stage reads topic 3 and writes each record to its own state
-         * topic (the revoker), and two readers (stages without output) commit what they read, one of topics 0–3 (the
-         * audit sink) and one of topics 1–3 (the read model). Each reader also subscribes to as many empty topics as
+         * topic (the revoker), and two readers (stages without output, committing once a second) read topics 0–3 (the
+         * audit sink) and topics 1–3 (the read model). Each reader also subscribes to as many empty topics as
          * Lapse's does (its other lifecycle and dead-letter topics, which an auto-approved request does not write
          * to): a fetch costs the broker for every partition it names.
          */

@@ -27,13 +27,14 @@ import org.slf4j.LoggerFactory;
  * record transformed to each of its output topics (the next topic, and in
  * {@link BaselinePipeline.Shape#LAPSE Lapse's shape} a state topic too) under the same key and commits the batch's
  * offsets with {@code sendOffsetsToTransaction}, as a Lapse service's transactional listener does. One consumer per
- * stage, as each Lapse listener has one consumer thread. A stage without output topics is a reader: it commits each
- * poll batch's offsets and does nothing with the records, as Lapse's audit sink and read model commit theirs
- * (Spring Kafka's default BATCH acknowledgement), so it costs what reading costs and no more.
+ * stage, as each Lapse listener has one consumer thread. A stage without output topics is a reader: it does nothing
+ * with the records and commits its offsets at most once a second, as Lapse's audit sink and read model do (Spring
+ * Kafka's TIME acknowledgement), so it costs what reading costs and no more.
  */
 final class Stage implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Stage.class);
+    private static final long READER_COMMIT_INTERVAL_NANOS = 1_000_000_000L;
 
     private final List<String> from;
     private final List<String> to;
@@ -42,6 +43,7 @@ final class Stage implements AutoCloseable {
     private final @Nullable KafkaProducer<String, byte[]> producer;
     private final Thread thread;
     private volatile boolean closing;
+    private long lastCommitNanos = System.nanoTime();
     private volatile @Nullable RuntimeException failure;
 
     Stage(String bootstrapServers, String from, String to, int hop, String runId) {
@@ -81,7 +83,10 @@ final class Stage implements AutoCloseable {
                     continue;
                 }
                 if (producer == null) {
-                    consumer.commitSync();
+                    if (System.nanoTime() - lastCommitNanos >= READER_COMMIT_INTERVAL_NANOS) {
+                        consumer.commitSync();
+                        lastCommitNanos = System.nanoTime();
+                    }
                     continue;
                 }
                 producer.beginTransaction();
