@@ -22,6 +22,13 @@ public final class Driver {
     /** How long {@link #settle} waits at most for the JVM to go quiet after a burst. */
     public static final Duration SETTLE_CAP = Duration.ofSeconds(10);
 
+    /**
+     * How long a latency trial waits at most for the JVM to come to rest first: after an overloaded trial the audit
+     * sink and the read model, which trail the grants, can take tens of seconds to catch up, and a trial run meanwhile
+     * measures their backlog rather than the request's path.
+     */
+    public static final Duration REST_CAP = Duration.ofSeconds(60);
+
     private static final long SAMPLE_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
     private static final long QUIET_WINDOW_MS = 250;
     private static final long IDLE_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
@@ -118,15 +125,19 @@ public final class Driver {
      * it never went quiet, the trial is charged up to the cap.
      */
     public void settle(Trial trial, Duration cap) {
-        trial.settled(awaitQuiet(cap));
+        trial.settled(awaitQuiet(cap).cpuNanos());
+    }
+
+    /** How a wait for the JVM to go quiet ended: whether it did, after how long, and the JVM's CPU time then. */
+    public record Quiet(boolean quiet, long waitedMs, long cpuNanos) {
     }
 
     /**
      * Waits until this JVM's threads have gone quiet (as {@link #settle} does), at most {@code cap}, so that a
      * latency trial does not share the cores with what an earlier trial left to do (the audit sink's and the read
-     * model's backlog after an overload); returns the JVM's CPU time then.
+     * model's backlog after an overload).
      */
-    public long awaitQuiet(Duration cap) {
+    public Quiet awaitQuiet(Duration cap) {
         long start = System.nanoTime();
         long deadline = start + cap.toNanos();
         long windowNanos = TimeUnit.MILLISECONDS.toNanos(QUIET_WINDOW_MS);
@@ -141,9 +152,9 @@ public final class Driver {
             }
         }
         // Whether what comes next had the cores to itself: a trial after a busy cap shares them with leftovers.
-        log.info(quiet ? "The JVM went quiet after {} ms" : "The JVM was still busy after {} ms; going on",
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
-        return cpu;
+        long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        log.info(quiet ? "The JVM went quiet after {} ms" : "The JVM was still busy after {} ms; going on", waitedMs);
+        return new Quiet(quiet, waitedMs, cpu);
     }
 
     private void submit(Trial trial, long dueNanos) {

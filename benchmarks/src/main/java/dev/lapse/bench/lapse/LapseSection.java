@@ -234,7 +234,7 @@ public final class LapseSection implements Section {
         BacklogRule rule = BacklogRule.of(capacity, rate, lapse.boundSeconds(), lapse.minBound());
         // On a JVM at rest, as the baseline's latency: the search's last trial is often an overloaded one, and the
         // audit sink and the read model, which trail the grants, would otherwise still be catching up meanwhile.
-        driver.awaitQuiet(Driver.SETTLE_CAP);
+        Driver.Quiet rest = driver.awaitQuiet(Driver.REST_CAP);
         long fromMs = System.currentTimeMillis();
         Trial trial = driver.offer(channel.key + " latency at " + rate(rate), new Schedule(rate),
                 options.latencyWindow(), rule);
@@ -248,6 +248,9 @@ public final class LapseSection implements Section {
                 "; stopped after %.1f s, its backlog past %,d (%.0f s of the burst drain): Lapse is overloaded at this"
                         + " rate", atMs / 1000.0, rule.bound(), lapse.boundSeconds())));
         note.append(left(trial));
+        note.append(rest.quiet() ? String.format(Locale.ROOT, "; started after %.1f s for the JVM to come to rest",
+                rest.waitedMs() / 1000.0) : String.format(Locale.ROOT, "; the JVM was still busy after %.0f s (what an "
+                        + "earlier trial left shared the cores)", rest.waitedMs() / 1000.0));
         if (hops && trial.completedCount() > 0) {
             note.append("; hops by record timestamps: ").append(HopTimes.describe(stand.bootstrapServers(),
                     HopTimes.REQUEST_PATH, fromMs, toMs));

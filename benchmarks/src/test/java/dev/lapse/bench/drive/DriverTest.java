@@ -134,9 +134,11 @@ class DriverTest {
         busy.start();
         try {
             long start = System.nanoTime();
-            driver.awaitQuiet(Duration.ofMillis(600));
+            Driver.Quiet result = driver.awaitQuiet(Duration.ofMillis(600));
             // it returned (the run goes on), and only after waiting out the cap, since it never saw quiet
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(600));
+            assertThat(result.quiet()).isFalse();
+            assertThat(result.waitedMs()).isGreaterThanOrEqualTo(600);
         } finally {
             stop.set(true);
             busy.join();
