@@ -27,10 +27,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The request ids a service has already acted on, durable in a compacted state topic and cached per partition:
- * the state that makes "one request, at most one grant" survive restarts and rebalances. A listener reads it back
- * for the partitions it is assigned (before it sees their records), forgets the ones it gives up, and
- * {@link #remember remembers} an id by writing it in the same Kafka transaction as the effect it guards.
+ * The request ids a service has already acted on, durable in a compacted state topic and cached per partition in a
+ * compact {@link ClaimTable}: the state that makes "one request, at most one grant" survive restarts and rebalances.
+ * A listener reads it back for the partitions it is assigned (before it sees their records), forgets the ones it gives
+ * up, and {@link #remember remembers} an id by writing it in the same Kafka transaction as the effect it guards.
  *
  * <p>Each id is remembered with the record that claimed it ({@code topic-partition@offset}, also in the state
  * record's {@value #SOURCE_HEADER} header). The cache learns a claim before its transaction commits; if that
@@ -48,7 +48,7 @@ public final class SeenRequests {
     public static final String SOURCE_HEADER = "lapse.source";
 
     /** Per partition: request id → the record that claimed it. */
-    private final Map<Integer, Map<String, String>> byPartition = new ConcurrentHashMap<>();
+    private final Map<Integer, ClaimTable> byPartition = new ConcurrentHashMap<>();
 
     /**
      * @param stateTopic the compacted topic holding the ids
@@ -90,13 +90,12 @@ public final class SeenRequests {
      * restored): then acting on it again would be a second effect of one request.
      */
     public boolean claimedByAnother(String requestId, ConsumerRecord<?, ?> record) {
-        Map<String, String> claims = byPartition.get(Partitions.of(requestId));
+        ClaimTable claims = byPartition.get(Partitions.of(requestId));
         if (claims == null) {
             throw new IllegalStateException("partition " + Partitions.of(requestId) + " of " + stateTopic
                     + " is not restored: is the record's partition owned by this listener?");
         }
-        String claimant = claims.get(requestId);
-        return claimant != null && !claimant.equals(source(record));
+        return claims.claimedByAnother(requestId, record.topic(), record.partition(), record.offset());
     }
 
     /**
@@ -107,9 +106,9 @@ public final class SeenRequests {
             Instant at) {
         int partition = Partitions.of(requestId);
         String source = source(record);
-        Map<String, String> claims = byPartition.get(partition);
+        ClaimTable claims = byPartition.get(partition);
         if (claims != null) {
-            claims.put(requestId, source);
+            claims.put(requestId, record.topic(), record.partition(), record.offset());
         }
         RecordHeaders headers = new RecordHeaders();
         headers.add(new RecordHeader(SOURCE_HEADER, source.getBytes(StandardCharsets.UTF_8)));
@@ -118,7 +117,7 @@ public final class SeenRequests {
     }
 
     private static String source(ConsumerRecord<?, ?> record) {
-        return record.topic() + "-" + record.partition() + "@" + record.offset();
+        return ClaimTable.source(record.topic(), record.partition(), record.offset());
     }
 
     private void restore(Collection<Integer> partitions) {
@@ -127,8 +126,8 @@ public final class SeenRequests {
         }
         List<TopicPartition> parts = partitions.stream().distinct()
                 .map(p -> new TopicPartition(stateTopic.name(), p)).toList();
-        Map<Integer, Map<String, String>> restored = new ConcurrentHashMap<>();
-        parts.forEach(tp -> restored.put(tp.partition(), new ConcurrentHashMap<>()));
+        Map<Integer, ClaimTable> restored = new ConcurrentHashMap<>();
+        parts.forEach(tp -> restored.put(tp.partition(), new ClaimTable(guarded.name())));
         long startNs = System.nanoTime();
         int records;
         try (Consumer<String, byte[]> reader = readers.get()) {
@@ -138,14 +137,14 @@ public final class SeenRequests {
                 } else {
                     Header source = record.headers().lastHeader(SOURCE_HEADER);
                     // Without its source, a claim is nobody's to repeat: every record naming the id is refused.
-                    restored.get(record.partition()).put(record.key(), source == null ? "unknown"
-                            : new String(source.value(), StandardCharsets.UTF_8));
+                    restored.get(record.partition()).putSource(record.key(), source == null
+                            ? ClaimTable.UNKNOWN_SOURCE : new String(source.value(), StandardCharsets.UTF_8));
                 }
             });
         }
         byPartition.putAll(restored);
         log.info("Read back {} of partitions {}: {} request ids from {} records in {} ms", stateTopic,
-                restored.keySet(), restored.values().stream().mapToInt(Map::size).sum(), records,
+                restored.keySet(), restored.values().stream().mapToInt(ClaimTable::size).sum(), records,
                 (System.nanoTime() - startNs) / 1_000_000);
     }
 
