@@ -27,7 +27,7 @@ public final class Driver {
      * sink and the read model, which trail the grants, can take tens of seconds to catch up, and a trial run meanwhile
      * measures their backlog rather than the request's path.
      */
-    public static final Duration REST_CAP = Duration.ofSeconds(60);
+    public static final Duration REST_CAP = Duration.ofSeconds(30);
 
     private static final long SAMPLE_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
     private static final long QUIET_WINDOW_MS = 250;
