@@ -29,6 +29,19 @@ public final class GrantIds {
         return HEX.formatHex(hash(requestId), 0, ID_BYTES);
     }
 
+    /** Whether {@code grantId} has the form of a grant id: 32 lower-case hex digits. */
+    public static boolean isWellFormed(String grantId) {
+        if (grantId.length() != 2 * ID_BYTES) {
+            return false;
+        }
+        for (int i = 0; i < grantId.length(); i++) {
+            if (lowerHexDigit(grantId.charAt(i)) < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /**
      * Whether {@code grantId} is the one derived from {@code requestId}; compares the hash with the hex digits
      * directly, because the revoker asks this for every grant it restores.

@@ -41,6 +41,16 @@ class GrantIdsTest {
     }
 
     @Test
+    void isWellFormed_onlyFor32LowerCaseHexDigits() {
+        assertThat(GrantIds.isWellFormed(GrantIds.of("req-1"))).isTrue();
+        assertThat(GrantIds.isWellFormed("0123456789abcdef0123456789abcdef")).isTrue();
+        for (String not : java.util.List.of("", "0123456789ABCDEF0123456789ABCDEF", "0123456789abcdef0123456789abcde",
+                "0123456789abcdef0123456789abcdef0", "g123456789abcdef0123456789abcdef", "lapse_g_1; DROP ROLE x")) {
+            assertThat(GrantIds.isWellFormed(not)).as(not).isFalse();
+        }
+    }
+
+    @Test
     void of_whenNull_throws() {
         assertThatNullPointerException().isThrownBy(() -> GrantIds.of(null)).withMessage("requestId");
     }

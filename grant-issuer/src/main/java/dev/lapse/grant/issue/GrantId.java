@@ -10,23 +10,10 @@ import dev.lapse.schemas.GrantIds;
 public record GrantId(String value) {
 
     public GrantId {
-        if (!isLowerHex32(value)) {
+        // Not String.matches: every grant checks one, and matches compiles its pattern on each call.
+        if (!GrantIds.isWellFormed(value)) {
             throw new IllegalArgumentException("a grant id is 32 lower-case hex characters, got '" + value + "'");
         }
-    }
-
-    // A loop, not String.matches: every grant checks one, and matches compiles its pattern on each call.
-    private static boolean isLowerHex32(String value) {
-        if (value.length() != 32) {
-            return false;
-        }
-        for (int i = 0; i < 32; i++) {
-            char c = value.charAt(i);
-            if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** The grant id of a request (see {@link GrantIds}, which the revoker derives it back with). */
