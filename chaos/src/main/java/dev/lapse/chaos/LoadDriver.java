@@ -19,6 +19,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -172,7 +173,11 @@ final class LoadDriver implements AutoCloseable {
         if (roll < DUPLICATE_SHARE && duplicate()) {
             return;
         }
-        String requestId = "chaos-" + (++sequence);
+        // Every other id a UUID, as REST gives them: the once-only guards hold those packed (ClaimTable) and text
+        // otherwise, and the kills must find both forms read back. Derived from the sequence, so no random draw.
+        String requestId = ++sequence % 2 == 0
+                ? UUID.nameUUIDFromBytes(("chaos-" + sequence).getBytes(StandardCharsets.UTF_8)).toString()
+                : "chaos-" + sequence;
         long durationMs = 2_000 + random.nextInt(8_001);
         Plan plan;
         if (roll >= DUPLICATE_SHARE && roll < DUPLICATE_SHARE + DENY_SHARE) {

@@ -19,6 +19,7 @@ import dev.lapse.schemas.testing.TestStack;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -105,17 +106,23 @@ class GrantIssuerIT {
 
     @Test
     void secondApproval_neverYieldsASecondGrant_notEvenAfterARestart() {
-        String id = "gi-replay";
-        stack.send(Topics.ACCESS_APPROVED, id, approval(id, "first", 30_000, List.of("id", "email")));
-        stack.awaitRecords(List.of(Topics.ACCESS_GRANTED.name()), id, found -> !found.isEmpty(), WAIT);
-        stack.send(Topics.ACCESS_APPROVED, id, approval(id, "wider", 3_600_000, List.of("id", "email", "ssn")));
+        // Both forms the guard keeps: a UUID in canonical form (packed in its ClaimTable) and any other id (as text).
+        List<String> ids = List.of("gi-replay", UUID.randomUUID().toString());
+        for (String id : ids) {
+            stack.send(Topics.ACCESS_APPROVED, id, approval(id, "first-" + id, 30_000, List.of("id", "email")));
+            stack.awaitRecords(List.of(Topics.ACCESS_GRANTED.name()), id, found -> !found.isEmpty(), WAIT);
+            stack.send(Topics.ACCESS_APPROVED, id, approval(id, "wider-" + id, 3_600_000,
+                    List.of("id", "email", "ssn")));
+        }
 
         ConfigurableApplicationContext restarted = GrantIssuerApplication.builder()
                 .run(stack.springArgs("--lapse.instance-id=gi-restarted"));
         app.close();
         app = restarted;
-        stack.send(Topics.ACCESS_APPROVED, id, approval(id, "after-restart", 3_600_000, List.of("ssn")));
-        // The restarted instance has consumed the last approval once its own withdrawal of another request shows.
+        for (String id : ids) {
+            stack.send(Topics.ACCESS_APPROVED, id, approval(id, "after-restart-" + id, 3_600_000, List.of("ssn")));
+        }
+        // The restarted instance has consumed the last approvals once its own withdrawal of another request shows.
         stack.send(Topics.ACCESS_EXPIRED, "gi-marker", AccessExpired.newBuilder()
                 .setEventId("e-marker").setRequestId("gi-marker").setOccurredAt(Instant.now())
                 .setCausedBy(new Actor(ActorKind.SERVICE, "revoker"))
@@ -123,13 +130,15 @@ class GrantIssuerIT {
                 .setReason(ExpiryReason.TIME_ELAPSED).setExpiresAt(Instant.now()).build());
         stack.awaitRecords(List.of(Topics.ACCESS_WITHDRAWN.name()), "gi-marker", found -> !found.isEmpty(), WAIT);
 
-        assertThat(stack.awaitRecordsThenQuiet(List.of(Topics.ACCESS_GRANTED.name()), id, found -> !found.isEmpty(),
-                WAIT, Duration.ofSeconds(3)))
-                .singleElement().satisfies(record -> {
-                    AccessGranted granted = (AccessGranted) record.value();
-                    assertThat(granted.getScope().getColumns()).containsExactly("id", "email");
-                    assertThat(granted.getExpiresAt()).isEqualTo(granted.getGrantedAt().plusMillis(30_000));
-                });
+        for (String id : ids) {
+            assertThat(stack.awaitRecordsThenQuiet(List.of(Topics.ACCESS_GRANTED.name()), id,
+                    found -> !found.isEmpty(), WAIT, Duration.ofSeconds(3)))
+                    .as(id).singleElement().satisfies(record -> {
+                        AccessGranted granted = (AccessGranted) record.value();
+                        assertThat(granted.getScope().getColumns()).containsExactly("id", "email");
+                        assertThat(granted.getExpiresAt()).isEqualTo(granted.getGrantedAt().plusMillis(30_000));
+                    });
+        }
     }
 
     @Test

@@ -25,6 +25,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -280,20 +281,27 @@ class RequestServiceIT {
 
     @Test
     void acceptedIds_surviveARestart() throws Exception {
-        stack.send(Topics.ACCESS_SUBMITTED, "rs-dup-restart", Events.accessRequested("rs-dup-restart"));
-        stack.awaitRecords(List.of(Topics.ACCESS_REQUESTED.name()), "rs-dup-restart", found -> !found.isEmpty(), WAIT);
+        // Both forms the guard keeps: a UUID in canonical form (packed in its ClaimTable) and any other id (as text).
+        List<String> ids = List.of("rs-dup-restart", UUID.randomUUID().toString());
+        for (String id : ids) {
+            stack.send(Topics.ACCESS_SUBMITTED, id, Events.accessRequested(id));
+            stack.awaitRecords(List.of(Topics.ACCESS_REQUESTED.name()), id, found -> !found.isEmpty(), WAIT);
+        }
 
         ConfigurableApplicationContext restarted = RequestServiceApplication.builder()
                 .run(args("--lapse.instance-id=rs-restarted"));
         try {
             app.close();
-            AccessRequested replay = Events.accessRequested("rs-dup-restart");
-            replay.setEventId("replayed-after-restart");
-            stack.send(Topics.ACCESS_SUBMITTED, "rs-dup-restart", replay);
+            for (String id : ids) {
+                AccessRequested replay = Events.accessRequested(id);
+                replay.setEventId("replayed-after-restart-" + id);
+                stack.send(Topics.ACCESS_SUBMITTED, id, replay);
+            }
 
-            stack.awaitRecords(List.of(Topics.ACCESS_REJECTED.name()), "rs-dup-restart", found -> !found.isEmpty(),
-                    WAIT);
-            assertThat(settled(Topics.ACCESS_REQUESTED.name(), "rs-dup-restart")).hasSize(1);
+            for (String id : ids) {
+                stack.awaitRecords(List.of(Topics.ACCESS_REJECTED.name()), id, found -> !found.isEmpty(), WAIT);
+                assertThat(settled(Topics.ACCESS_REQUESTED.name(), id)).as(id).hasSize(1);
+            }
         } finally {
             app = restarted;
             baseUrl = "http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port");
