@@ -3,7 +3,6 @@ package dev.lapse.request.kafka;
 import dev.lapse.event.AccessGranted;
 import dev.lapse.event.AccessRejected;
 import dev.lapse.event.AccessRequested;
-import dev.lapse.request.timeline.RequestTimeline;
 import dev.lapse.request.timeline.TimelineBook;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -58,7 +57,7 @@ class TimelineListener {
         Object event = decoder.decode(record, Object.class);
         AvroMapping.timelineEvent(event).ifPresent(book::apply);
         if (event instanceof AccessGranted granted && record.timestamp() >= startedAtMs) {
-            book.find(granted.getRequestId()).map(RequestTimeline::submittedToGrantedMs)
+            book.submittedToGrantedMs(granted.getRequestId())
                     .ifPresent(ms -> submittedToGranted.record(ms, TimeUnit.MILLISECONDS));
         }
         Header submission = record.headers().lastHeader(IngressListener.SUBMISSION_HEADER);

@@ -37,6 +37,20 @@ class TimelineBookTest {
     }
 
     @Test
+    void submittedToGrantedMs_isWhatTheFoldedTimelineSays() {
+        assertThat(book.submittedToGrantedMs("req-1")).isEmpty();
+        book.apply(event("e3", Stage.GRANTED, 40));
+        assertThat(book.submittedToGrantedMs("req-1")).isEmpty(); // not yet requested, as far as the book knows
+
+        book.apply(event("e1", Stage.REQUESTED, 0));
+        book.apply(event("e2", Stage.APPROVED, 25));
+        book.apply(event("e4", Stage.REQUESTED, 5)); // a second acceptance, later: the fold takes the latest
+
+        assertThat(book.submittedToGrantedMs("req-1")).hasValue(35L);
+        assertThat(book.find("req-1").orElseThrow().submittedToGrantedMs()).isEqualTo(35L);
+    }
+
+    @Test
     void apply_beyondMaxRequests_forgetsTheOldestRequestAndItsGrant() {
         TimelineBook small = new TimelineBook(2);
         for (String id : java.util.List.of("r1", "r2", "r3")) {
