@@ -93,7 +93,7 @@ public final class HashChain {
         MessageDigest sha256 = sha256();
         sha256.update(LINK_DOMAIN);
         sha256.update(HEX.parseHex(previousHash));
-        sha256.update(CanonicalJson.entry(entry).getBytes(StandardCharsets.UTF_8));
+        sha256.update(CanonicalJson.entryBytes(entry));
         return HEX.formatHex(sha256.digest());
     }
 

@@ -61,6 +61,15 @@ public record RecordBytes(@Nullable String utf8, @Nullable String base64) {
     // Strict: malformed sequences, overlong forms and encoded surrogates are refused rather than replaced with
     // U+FFFD, which would make different bytes look alike.
     private static @Nullable String decodeUtf8(byte[] bytes) {
+        // Keys and header values are mostly ASCII (request ids, event ids), which is UTF-8 as it stands: a decoder
+        // made for each of them was a measurable share of the sink's allocations.
+        boolean ascii = true;
+        for (int i = 0; i < bytes.length && ascii; i++) {
+            ascii = bytes[i] >= 0;
+        }
+        if (ascii) {
+            return new String(bytes, StandardCharsets.US_ASCII);
+        }
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)

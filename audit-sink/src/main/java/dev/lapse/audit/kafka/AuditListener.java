@@ -65,7 +65,6 @@ class AuditListener implements ConsumerSeekAware {
             topicPattern = TOPIC_PATTERN)
     void onRecord(ConsumerRecord<byte[], byte[]> record) {
         ChainId chain = new ChainId(record.topic(), record.partition());
-        String where = chain + "@" + record.offset();
         OptionalLong last = auditLog.lastOffset(chain);
         if (last.isPresent() && last.getAsLong() >= record.offset()) {
             return; // a redelivery after a retry or a rebalance: already in the chain
@@ -75,18 +74,25 @@ class AuditListener implements ConsumerSeekAware {
             entry = entries.entry(record);
             auditLog.append(entry);
         } catch (IOException e) {
-            waiting.failed(where, e);
-            throw new UncheckedIOException("cannot append " + where + " to the audit log", e);
+            waiting.failed(where(chain, record), e);
+            throw new UncheckedIOException("cannot append " + where(chain, record) + " to the audit log", e);
         } catch (RuntimeException e) {
             // An unreachable registry, or an unexpected failure: either way the record is retried, never skipped.
-            waiting.failed(where, e);
+            waiting.failed(where(chain, record), e);
             throw e;
         }
-        waiting.succeeded(where);
+        if (waiting.isWaiting()) {
+            waiting.succeeded(where(chain, record));
+        }
         if (entry.isReasoned()) {
             meters.counter("lapse.audit.reasoned", "eventType", entry.eventType()).increment();
             Object reason = ((Map<?, ?>) CanonicalJson.parse(entry.payloadJson())).get("reason");
-            log.warn("Audited {} as {}: {}", where, entry.eventType(), reason);
+            log.warn("Audited {} as {}: {}", where(chain, record), entry.eventType(), reason);
         }
+    }
+
+    // Spelled out only for a log line: every audited record comes through here.
+    private static String where(ChainId chain, ConsumerRecord<?, ?> record) {
+        return chain + "@" + record.offset();
     }
 }

@@ -1,12 +1,15 @@
 package dev.lapse.audit.kafka;
 
+import dev.lapse.audit.chain.CanonicalJson;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -19,82 +22,107 @@ import org.apache.avro.util.Utf8;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A datum decoded with its writer's schema as Avro's own JSON encoding (the one {@code JsonEncoder} writes), built as
- * a tree that {@link dev.lapse.audit.chain.CanonicalJson} writes: records and maps as objects, arrays as arrays, enums
- * as their symbol, a non-null union branch as {@code {"<branch name>": value}}, bytes and fixed as a string with one
- * char per byte (U+0000..U+00FF), longs and ints as integers. Anyone with the writer's schema can turn it back into the
- * Avro binary. Floats and doubles are refused with {@link UnrepresentableValueException}, which names the field.
+ * A datum decoded with its writer's schema as Avro's own JSON encoding (the one {@code JsonEncoder} writes), in the
+ * canonical form of {@link CanonicalJson}: records and maps as objects, arrays as arrays, enums as their symbol, a
+ * non-null union branch as {@code {"<branch name>": value}}, bytes and fixed as a string with one char per byte
+ * (U+0000..U+00FF), longs and ints as integers. Anyone with the writer's schema can turn it back into the Avro binary.
+ * Floats and doubles are refused with {@link UnrepresentableValueException}, which names the field.
  */
 final class AvroJson {
 
     private static final GenericData DATA = new GenericData();
+    // Each thread writes its values into one builder: a fresh one per record grew two or three times first.
+    private static final ThreadLocal<StringBuilder> SCRATCH = ThreadLocal.withInitial(() -> new StringBuilder(4096));
+    private static final int SCRATCH_KEPT = 64 * 1024;
+    /** Each record schema's fields in canonical member order; a few schemas, one instance each per registry id. */
+    private static final Map<Schema, List<Schema.Field>> SORTED_FIELDS =
+            Collections.synchronizedMap(new IdentityHashMap<>());
 
     private AvroJson() {
     }
 
     /**
-     * The tree of a datum under its writer's schema.
+     * The canonical JSON of a datum under its writer's schema, written as the datum is walked.
      *
      * @throws UnrepresentableValueException if it holds a float or a double, which canonical JSON here cannot hold
      * @throws UnreadableValueException if a string is not UTF-8, so the body does not match its schema
      */
-    static @Nullable Object tree(Schema schema, @Nullable Object datum) {
-        return tree(schema, datum, () -> "value");
+    static String json(Schema schema, @Nullable Object datum) {
+        StringBuilder scratch = SCRATCH.get();
+        CanonicalJson.Writer out = new CanonicalJson.Writer(scratch);
+        try {
+            write(schema, datum, () -> "value", out);
+            return out.finish();
+        } finally {
+            if (scratch.capacity() > SCRATCH_KEPT) {
+                SCRATCH.remove(); // one huge record must not pin its buffer for the thread's life
+            }
+        }
     }
 
     // Where a value sits is only said when it cannot be written; building that text for every field of every audited
     // record was a measurable share of the sink's CPU, so a path is a supplier, spelled out only for a message.
-    private static @Nullable Object tree(Schema schema, @Nullable Object datum, Supplier<String> path) {
-        return switch (schema.getType()) {
-            case NULL -> null;
-            case BOOLEAN -> (Boolean) datum;
-            case INT -> (Integer) datum;
-            case LONG -> (Long) datum;
+    private static void write(Schema schema, @Nullable Object datum, Supplier<String> path, CanonicalJson.Writer out) {
+        switch (schema.getType()) {
+            case NULL -> out.nullValue();
+            case BOOLEAN -> out.value((boolean) (Boolean) datum);
+            case INT -> out.value((long) (Integer) datum);
+            case LONG -> out.value((long) (Long) datum);
             case FLOAT, DOUBLE -> throw new UnrepresentableValueException(path.get() + " is a "
                     + schema.getType().getName()
                     + " (" + datum + "): the audit's canonical JSON holds integers only");
-            case STRING -> text((Utf8) datum, path);
-            case ENUM -> String.valueOf(datum);
-            case BYTES -> latin1(bytes((ByteBuffer) datum));
-            case FIXED -> latin1(((GenericFixed) datum).bytes());
+            case STRING -> out.value(text((Utf8) datum, path));
+            case ENUM -> out.value(String.valueOf(datum));
+            case BYTES -> out.value(latin1(bytes((ByteBuffer) datum)));
+            case FIXED -> out.value(latin1(((GenericFixed) datum).bytes()));
             case ARRAY -> {
-                List<@Nullable Object> items = new ArrayList<>();
+                out.beginArray();
                 int i = 0;
                 for (Object item : (Collection<?>) datum) {
                     int index = i++;
-                    items.add(tree(schema.getElementType(), item, () -> path.get() + "[" + index + "]"));
+                    write(schema.getElementType(), item, () -> path.get() + "[" + index + "]", out);
                 }
-                yield items;
+                out.endArray();
             }
             case MAP -> {
+                // Keys in canonical order: Avro keeps a map's members in no particular one.
                 Map<String, @Nullable Object> members = new TreeMap<>();
                 for (Map.Entry<?, ?> member : ((Map<?, ?>) datum).entrySet()) {
-                    String name = text((Utf8) member.getKey(), () -> path.get() + " key");
-                    members.put(name, tree(schema.getValueType(), member.getValue(),
-                            () -> path.get() + "[\"" + name + "\"]"));
+                    members.put(text((Utf8) member.getKey(), () -> path.get() + " key"), member.getValue());
                 }
-                yield members;
+                out.beginObject();
+                for (Map.Entry<String, @Nullable Object> member : members.entrySet()) {
+                    String name = member.getKey();
+                    write(schema.getValueType(), member.getValue(), () -> path.get() + "[\"" + name + "\"]",
+                            out.name(name));
+                }
+                out.endObject();
             }
             case RECORD -> {
                 IndexedRecord record = (IndexedRecord) datum;
-                Map<String, @Nullable Object> members = new TreeMap<>();
-                for (Schema.Field field : schema.getFields()) {
-                    members.put(field.name(), tree(field.schema(), record.get(field.pos()),
-                            () -> path(path.get(), field.name())));
+                out.beginObject();
+                for (Schema.Field field : sortedFields(schema)) {
+                    write(field.schema(), record.get(field.pos()), () -> path(path.get(), field.name()),
+                            out.name(field.name()));
                 }
-                yield members;
+                out.endObject();
             }
             case UNION -> {
                 Schema branch = schema.getTypes().get(DATA.resolveUnion(schema, datum));
                 if (branch.getType() == Schema.Type.NULL) {
-                    yield null;
+                    out.nullValue();
+                } else {
+                    String name = branch.getFullName(); // the type's name for primitives, the full name for named types
+                    write(branch, datum, () -> path.get() + "<" + name + ">", out.beginObject().name(name));
+                    out.endObject();
                 }
-                String name = branch.getFullName(); // the type's name for primitives, the full name for named types
-                Map<String, @Nullable Object> wrapped = new TreeMap<>();
-                wrapped.put(name, tree(branch, datum, () -> path.get() + "<" + name + ">"));
-                yield wrapped;
             }
-        };
+        }
+    }
+
+    private static List<Schema.Field> sortedFields(Schema record) {
+        return SORTED_FIELDS.computeIfAbsent(record, schema -> schema.getFields().stream()
+                .sorted(Comparator.comparing(Schema.Field::name)).toList());
     }
 
     private static String path(String parent, String field) {

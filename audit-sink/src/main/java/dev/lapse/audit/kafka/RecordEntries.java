@@ -2,7 +2,6 @@ package dev.lapse.audit.kafka;
 
 import dev.lapse.audit.chain.AuditEntry;
 import dev.lapse.audit.chain.AuditHeader;
-import dev.lapse.audit.chain.CanonicalJson;
 import dev.lapse.audit.chain.RecordBytes;
 import dev.lapse.schemas.serde.RegistryUnavailableException;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +40,7 @@ final class RecordEntries {
         try {
             WriterSchemaDecoder.Decoded decoded = decoder.decode(value);
             schemaId = decoded.schemaId();
-            String payload = CanonicalJson.write(AvroJson.tree(decoded.writer(), decoded.datum()));
+            String payload = AvroJson.json(decoded.writer(), decoded.datum());
             return new AuditEntry(record.topic(), record.partition(), record.offset(), record.timestamp(), key,
                     headers, schemaId, decoded.writer().getName(), eventText(decoded, "eventId"),
                     AuditEntry.requestIdOf(eventText(decoded, "requestId"), key), payload);

@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.OptionalLong;
@@ -156,9 +155,9 @@ public final class AuditLogFile implements Closeable {
     }
 
     private void write(ChainLink link) throws IOException {
-        ByteBuffer line = ByteBuffer.wrap((ChainFiles.line(link) + "\n").getBytes(StandardCharsets.UTF_8));
+        ByteBuffer[] line = ChainFiles.lineUtf8(link);
         try {
-            while (line.hasRemaining()) {
+            while (line[line.length - 1].hasRemaining()) {
                 channel.write(line);
             }
         } catch (IOException | RuntimeException e) {

@@ -31,6 +31,8 @@ final class ChainFiles {
 
     private static final Pattern NAME = Pattern.compile("(.+)-(0|[1-9][0-9]{0,9})\\.jsonl");
     private static final Set<String> LINE_MEMBERS = Set.of("entry", "hash", "prev");
+    private static final String LINE_START = "{\"entry\":";
+    private static final byte[] LINE_START_UTF8 = LINE_START.getBytes(StandardCharsets.US_ASCII);
 
     private ChainFiles() {}
 
@@ -64,8 +66,22 @@ final class ChainFiles {
      * {@code prev}. Joining the parts is canonical as it is, since the members come in order and hex needs no escape.
      */
     static String line(ChainLink link) {
-        return "{\"entry\":" + CanonicalJson.entry(link.entry()) + ",\"hash\":\"" + link.hash()
-                + "\",\"prev\":\"" + link.previousHash() + "\"}";
+        return LINE_START + CanonicalJson.entry(link.entry()) + lineEnd(link);
+    }
+
+    /**
+     * {@link #line} and its newline as UTF-8, in three buffers for one gathering write: the entry's bytes are the
+     * very ones its hash was computed over, so the line is never encoded a second time.
+     */
+    static ByteBuffer[] lineUtf8(ChainLink link) {
+        return new ByteBuffer[] {ByteBuffer.wrap(LINE_START_UTF8).asReadOnlyBuffer(),
+                CanonicalJson.entryUtf8(link.entry()),
+                ByteBuffer.wrap((lineEnd(link) + "\n").getBytes(StandardCharsets.US_ASCII))};
+    }
+
+    // Hashes are hex digits, so the end of a line is ASCII.
+    private static String lineEnd(ChainLink link) {
+        return ",\"hash\":\"" + link.hash() + "\",\"prev\":\"" + link.previousHash() + "\"}";
     }
 
     /** The link a line holds; whether it was written canonically is for the caller to check. */

@@ -127,6 +127,44 @@ class CanonicalJsonTest {
     }
 
     @Test
+    void writer_writesWhatWriteWritesForTheSameValue() {
+        String streamed = new CanonicalJson.Writer().beginObject()
+                .name("a").beginObject().name("x").value("\u20ac\"\n").name("y").value(false).endObject()
+                .name("e").beginArray().endArray()
+                .name("o").beginObject().endObject()
+                .name("z").beginArray().value(1).value(-2L).nullValue().beginArray().value("q").endArray().endArray()
+                .endObject().finish();
+
+        Map<Object, Object> members = new LinkedHashMap<>();
+        members.put("z", Arrays.asList(1, -2L, null, List.of("q")));
+        members.put("o", Map.of());
+        members.put("e", List.of());
+        members.put("a", Map.of("y", false, "x", "\u20ac\"\n"));
+        assertThat(streamed).isEqualTo(CanonicalJson.write(members));
+        assertThat(new CanonicalJson.Writer().value("only").finish()).isEqualTo("\"only\"");
+    }
+
+    @Test
+    void writer_refusesMembersOutOfOrderOrTwice_andIncompleteValues() {
+        assertThatThrownBy(() -> new CanonicalJson.Writer().beginObject().name("b").value(1).name("a"))
+                .hasMessage("member \"a\" comes after \"b\": canonical JSON names each member once, in order");
+        assertThatThrownBy(() -> new CanonicalJson.Writer().beginObject().name("a").value(1).name("a"))
+                .hasMessageContaining("names each member once");
+        assertThatThrownBy(() -> new CanonicalJson.Writer().beginObject().value(1))
+                .hasMessage("a member's value needs its name first");
+        assertThatThrownBy(() -> new CanonicalJson.Writer().beginObject().name("a").endObject())
+                .hasMessage("no object whose members are complete to end");
+        assertThatThrownBy(() -> new CanonicalJson.Writer().beginArray().endObject())
+                .hasMessage("no object whose members are complete to end");
+        assertThatThrownBy(() -> new CanonicalJson.Writer().beginArray().finish())
+                .hasMessage("the value is not complete");
+        assertThatThrownBy(() -> new CanonicalJson.Writer().value(1).value(2))
+                .hasMessage("a writer writes one value");
+        assertThatThrownBy(() -> new CanonicalJson.Writer().value("\ud800"))
+                .hasMessageContaining("unpaired surrogate U+D800");
+    }
+
+    @Test
     void write_whenValueIsNotCanonicalJson() {
         assertThatThrownBy(() -> CanonicalJson.write(1.5)).hasMessageContaining("cannot write java.lang.Double");
         assertThatThrownBy(() -> CanonicalJson.write(Map.of(1, "one"))).hasMessageContaining("member names");

@@ -4,18 +4,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lapse.audit.chain.CanonicalJson;
+import dev.lapse.schemas.Topics;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.Set;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.io.JsonEncoder;
+import org.apache.avro.specific.SpecificData;
 import org.apache.avro.util.Utf8;
 import org.junit.jupiter.api.Test;
 
@@ -39,32 +46,32 @@ class AvroJsonTest {
             ]}""");
 
     @Test
-    void tree_isAvrosOwnJsonEncoding() throws IOException {
+    void json_isAvrosOwnJsonEncoding() throws IOException {
         GenericRecord inner = new GenericData.Record(SCHEMA.getField("either").schema().getTypes().get(2));
         inner.put("x", 7);
         GenericRecord record = record(inner);
 
-        Object tree = AvroJson.tree(SCHEMA, record);
+        String json = AvroJson.json(SCHEMA, record);
 
-        assertThat(CanonicalJson.write(tree)).isEqualTo(CanonicalJson.canonicalize(avroJsonEncoder(record)));
-        assertThat(CanonicalJson.write(tree)).isEqualTo("{\"at\":1767225600000,\"count\":-3,\"digest\":\"\\u0000\u00ff\","
+        assertThat(json).isEqualTo(CanonicalJson.canonicalize(avroJsonEncoder(record)));
+        assertThat(json).isEqualTo("{\"at\":1767225600000,\"count\":-3,\"digest\":\"\\u0000\u00ff\","
                 + "\"either\":{\"test.audit.Inner\":{\"x\":7}},\"flag\":true,\"id\":\"r\u00e9q\",\"kind\":\"B\","
                 + "\"labels\":{\"a\":1,\"b\":2},\"maybe\":null,\"nothing\":null,\"raw\":\"\\u0001\u00e9\","
                 + "\"tags\":[\"x\",\"y\"]}");
     }
 
     @Test
-    void tree_ofAPrimitiveUnionBranch_isWrappedInItsTypeName() throws IOException {
+    void json_ofAPrimitiveUnionBranch_isWrappedInItsTypeName() throws IOException {
         GenericRecord record = record(42L);
         record.put("maybe", new Utf8("m"));
 
-        assertThat(CanonicalJson.write(AvroJson.tree(SCHEMA, record)))
+        assertThat(AvroJson.json(SCHEMA, record))
                 .contains("\"either\":{\"long\":42}", "\"maybe\":{\"string\":\"m\"}")
                 .isEqualTo(CanonicalJson.canonicalize(avroJsonEncoder(record)));
     }
 
     @Test
-    void tree_whenAFieldIsADouble_namesIt() {
+    void json_whenAFieldIsADouble_namesIt() {
         Schema schema = new Schema.Parser().parse("""
                 {"type": "record", "name": "Priced", "fields": [
                   {"name": "items", "type": {"type": "array", "items": {"type": "record", "name": "Item",
@@ -74,19 +81,89 @@ class AvroJsonTest {
         GenericRecord priced = new GenericData.Record(schema);
         priced.put("items", List.of(item));
 
-        assertThatThrownBy(() -> AvroJson.tree(schema, priced))
+        assertThatThrownBy(() -> AvroJson.json(schema, priced))
                 .isInstanceOf(UnrepresentableValueException.class)
                 .hasMessage("items[0].price<double> is a double (NaN): the audit's canonical JSON holds integers only");
     }
 
     @Test
-    void tree_whenAStringIsNotUtf8() {
+    void json_whenAStringIsNotUtf8() {
         GenericRecord record = record(null);
         record.put("id", new Utf8(new byte[] {'r', (byte) 0xff}));
 
-        assertThatThrownBy(() -> AvroJson.tree(SCHEMA, record))
+        assertThatThrownBy(() -> AvroJson.json(SCHEMA, record))
                 .isInstanceOf(UnreadableValueException.class)
                 .hasMessageContaining("id is a string whose bytes are not UTF-8");
+    }
+
+    @Test
+    void json_ofEveryLapseEvent_withRandomValues_isAvrosOwnJsonEncoding() throws IOException {
+        Random random = new Random(20261129);
+        Set<Class<?>> types = new LinkedHashSet<>();
+        Topics.LIFECYCLE.forEach(topic -> types.add(topic.valueType()));
+        types.add(dev.lapse.event.ApprovalVoteCast.class);
+        for (Class<?> type : types) {
+            Schema schema = SpecificData.get().getSchema(type);
+            for (int i = 0; i < 200; i++) {
+                Object datum = randomDatum(schema, random);
+                assertThat(AvroJson.json(schema, datum)).as("%s #%d", schema.getName(), i)
+                        .isEqualTo(CanonicalJson.canonicalize(avroJsonEncoder(schema, datum)));
+            }
+        }
+    }
+
+    // Values of every kind the schemas hold; strings mix ASCII, escapes, controls, Latin-1, BMP and emoji.
+    private static Object randomDatum(Schema schema, Random random) {
+        return switch (schema.getType()) {
+            case NULL -> null;
+            case BOOLEAN -> random.nextBoolean();
+            case INT -> random.nextInt();
+            case LONG -> random.nextLong();
+            case STRING -> new Utf8(randomText(random));
+            case ENUM -> new GenericData.EnumSymbol(schema,
+                    schema.getEnumSymbols().get(random.nextInt(schema.getEnumSymbols().size())));
+            case BYTES -> {
+                byte[] bytes = new byte[random.nextInt(5)];
+                random.nextBytes(bytes);
+                yield ByteBuffer.wrap(bytes);
+            }
+            case FIXED -> {
+                byte[] bytes = new byte[schema.getFixedSize()];
+                random.nextBytes(bytes);
+                yield new GenericData.Fixed(schema, bytes);
+            }
+            case ARRAY -> {
+                List<Object> items = new ArrayList<>();
+                for (int i = random.nextInt(4); i > 0; i--) {
+                    items.add(randomDatum(schema.getElementType(), random));
+                }
+                yield items;
+            }
+            case MAP -> {
+                Map<Utf8, Object> members = new HashMap<>();
+                for (int i = random.nextInt(4); i > 0; i--) {
+                    members.put(new Utf8(randomText(random)), randomDatum(schema.getValueType(), random));
+                }
+                yield members;
+            }
+            case RECORD -> {
+                GenericRecord record = new GenericData.Record(schema);
+                schema.getFields().forEach(field -> record.put(field.pos(), randomDatum(field.schema(), random)));
+                yield record;
+            }
+            case UNION -> randomDatum(schema.getTypes().get(random.nextInt(schema.getTypes().size())), random);
+            case FLOAT, DOUBLE -> throw new IllegalArgumentException("no Lapse event holds a " + schema.getType());
+        };
+    }
+
+    private static String randomText(Random random) {
+        String[] pieces = {"req-", "\u00e9", "\"", "\\", "\n", "\u0001", "\u2603", "\ud83d\ude00", "SELECT", " ",
+                "\u007f", "/"};
+        StringBuilder text = new StringBuilder();
+        for (int i = random.nextInt(6); i > 0; i--) {
+            text.append(pieces[random.nextInt(pieces.length)]);
+        }
+        return text.toString();
     }
 
     private static GenericRecord record(Object either) {
@@ -107,9 +184,13 @@ class AvroJsonTest {
     }
 
     private static String avroJsonEncoder(GenericRecord record) throws IOException {
+        return avroJsonEncoder(SCHEMA, record);
+    }
+
+    private static String avroJsonEncoder(Schema schema, Object datum) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        JsonEncoder encoder = EncoderFactory.get().jsonEncoder(SCHEMA, out);
-        new GenericDatumWriter<GenericRecord>(SCHEMA).write(record, encoder);
+        JsonEncoder encoder = EncoderFactory.get().jsonEncoder(schema, out);
+        new GenericDatumWriter<Object>(schema, new GenericData()).write(datum, encoder);
         encoder.flush();
         return out.toString(StandardCharsets.UTF_8);
     }

@@ -49,6 +49,22 @@ class AuditLogFileTest {
     }
 
     @Test
+    void append_writesTheLineAsItsTextInUtf8_beyondAscii() throws IOException {
+        AuditEntry entry = new AuditEntry(TOPIC, PARTITION, 0, 1001, TestEntries.text("r\u00e9q-\ud83d\ude00"),
+                List.of(), 7, "AccessGranted", "\u00e9vt-1", "r\u00e9q-\ud83d\ude00",
+                "{\"note\":\"caf\u00e9 \\\"\u2603\\\" \ud83d\ude00\"}");
+        ChainLink link;
+        try (AuditLogFile file = AuditLogFile.open(directory, TOPIC, PARTITION)) {
+            link = file.append(entry);
+        }
+
+        assertThat(Files.readAllBytes(directory.resolve(AuditLogFile.fileName(TOPIC, PARTITION))))
+                .isEqualTo((ChainFiles.line(link) + "\n").getBytes(StandardCharsets.UTF_8));
+        assertThat(link.hash()).isEqualTo(HashChain.linkHash(TestEntries.GENESIS_HASH, entry));
+        assertThat(verify(directory.resolve(AuditLogFile.fileName(TOPIC, PARTITION))).isValid()).isTrue();
+    }
+
+    @Test
     void open_whenRestarted_continuesTheChain() throws IOException {
         List<ChainLink> written = new ArrayList<>();
         try (AuditLogFile file = AuditLogFile.open(directory, TOPIC, PARTITION)) {
