@@ -9,6 +9,7 @@ import dev.lapse.bench.drive.Target;
 import dev.lapse.bench.drive.Trial;
 import dev.lapse.bench.kafka.HopTimes;
 import dev.lapse.bench.kafka.KeyWatcher;
+import dev.lapse.bench.kafka.ReaderLag;
 import dev.lapse.bench.load.BacklogRule;
 import dev.lapse.bench.load.RateSearch;
 import dev.lapse.bench.load.Schedule;
@@ -19,6 +20,7 @@ import dev.lapse.schemas.Topics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -32,7 +34,9 @@ import org.slf4j.LoggerFactory;
  *       drain rate is the estimate.</li>
  *   <li><b>Highest sustained rate</b>: a fraction of the estimate offered for the verification window (30 s); it
  *       holds when the backlog stays bounded ({@link BacklogRule}); then a step higher is tried, otherwise a lower
- *       one ({@link RateSearch}), while the search budget lasts; the highest that held is the figure.</li>
+ *       one ({@link RateSearch}), while the search budget lasts; the highest that held is the figure. Only the grants
+ *       are watched, so its note also says how far the audit sink and the read model, which trail them, were behind
+ *       when the offer ended ({@link ReaderLag}).</li>
  *   <li><b>Latency</b>, submitted → granted, at the low rate, at the rate the baseline was offered, and at 80% of the
  *       highest sustained rate. A run that overloads Lapse stops as soon as its backlog passes the bound, so what it
  *       leaves behind drains in seconds; its row says so.</li>
@@ -106,6 +110,7 @@ public final class LapseSection implements Section {
         Approvable request = new Approvable(lapse.requestedDuration());
         try (KeyWatcher grants = KeyWatcher.start(stand.bootstrapServers(), Topics.ACCESS_GRANTED.name(),
                 completions);
+             ReaderLag readers = new ReaderLag(stand.bootstrapServers());
              Target target = channel == Channel.INGRESS
                      ? new IngressTarget(stand.bootstrapServers(), stand.registryUrl(), completions, request)
                      : new RestTarget(stand.requestServiceUrl(), request.bearerToken(stand.identityDirectory()),
@@ -129,7 +134,7 @@ public final class LapseSection implements Section {
                             + " request was granted and the JVM went quiet again (so the audit sink's and the read"
                             + " model's share counts too), per request: comparable across runs where rates are not"));
 
-            Search search = search(driver, capacity);
+            Search search = search(driver, capacity, readers);
             rows.add(row(SUSTAINED, String.format(Locale.ROOT, "highest sustained rate (backlog bounded for %d s)",
                     lapse.verifyWindow().toSeconds()), search.found() == null
                     ? new Measurement.Missing("no rate held within the search budget of "
@@ -177,7 +182,7 @@ public final class LapseSection implements Section {
     private record Search(@Nullable Double found, double lowestTried, String note) {
     }
 
-    private Search search(Driver driver, double capacity) {
+    private Search search(Driver driver, double capacity, ReaderLag readers) {
         RateSearch search = new RateSearch(lapse.firstFraction(), lapse.stepDown());
         double candidate = search.first(capacity);
         double lowest = candidate;
@@ -188,9 +193,12 @@ public final class LapseSection implements Section {
         List<String> tried = new ArrayList<>();
         do {
             BacklogRule rule = BacklogRule.of(capacity, candidate, lapse.boundSeconds(), lapse.minBound());
+            Map<String, ReaderLag.Position> readersAtStart = readers.positions();
             Trial trial = driver.offer(channel.key + " at " + rate(candidate), new Schedule(candidate),
                     lapse.verifyWindow(), rule);
             BacklogRule.Verdict verdict = rule.judge(trial.samples());
+            // Before the drain: what the readers that trail the grants had left undone when the offer ended.
+            String behind = ReaderLag.describe(readersAtStart, readers.positions(), trial.offerSeconds());
             driver.drain(trial, lapse.drainCap());
             lowest = Math.min(lowest, candidate);
             String outcome = trial.failedCount() == 0 ? verdict.describe()
@@ -199,8 +207,10 @@ public final class LapseSection implements Section {
                     String.format(Locale.ROOT, "%.1f", trial.offerSeconds()), outcome);
             if (verdict.sustained() && trial.stoppedEarlyAtMs().isEmpty() && trial.failedCount() == 0) {
                 held = candidate;
-                heldNote = String.format(Locale.ROOT, "%.0f%% of the burst drain; %s (bound %,d)",
-                        100 * candidate / capacity, outcome, rule.bound());
+                heldNote = String.format(Locale.ROOT, "%.0f%% of the burst drain; %s (bound %,d); when the offer ended,"
+                                + " the readers that trail the grants were behind by (in seconds of what flowed to them"
+                                + " meanwhile; their commits lag up to a second): %s", 100 * candidate / capacity,
+                        outcome, rule.bound(), behind);
                 // Held: the next step is up, since the burst's estimate may be far below capacity, but never to a
                 // rate that already failed.
                 candidate = search.up(candidate);
