@@ -136,10 +136,7 @@ public final class CanonicalJson {
         }
 
         public Writer beginObject() {
-            beforeValue();
-            out.append('{');
-            open.push(new Frame(true));
-            return this;
+            return begin('{', true);
         }
 
         /** The next member's name: it must sort after the one before it in this object. */
@@ -161,29 +158,17 @@ public final class CanonicalJson {
 
         public Writer endObject() {
             Frame frame = open.peek();
-            if (frame == null || !frame.object || frame.named) {
-                throw new IllegalStateException("no object whose members are complete to end");
-            }
-            open.pop();
-            out.append('}');
-            return afterValue();
+            return end(frame != null && frame.object && !frame.named, '}',
+                    "no object whose members are complete to end");
         }
 
         public Writer beginArray() {
-            beforeValue();
-            out.append('[');
-            open.push(new Frame(false));
-            return this;
+            return begin('[', false);
         }
 
         public Writer endArray() {
             Frame frame = open.peek();
-            if (frame == null || frame.object) {
-                throw new IllegalStateException("no array to end");
-            }
-            open.pop();
-            out.append(']');
-            return afterValue();
+            return end(frame != null && !frame.object, ']', "no array to end");
         }
 
         /** The text of the value written, once it is complete. */
@@ -194,6 +179,22 @@ public final class CanonicalJson {
             String text = out.toString();
             LAST_WRITTEN.set(text);
             return text;
+        }
+
+        private Writer begin(char bracket, boolean object) {
+            beforeValue();
+            out.append(bracket);
+            open.push(new Frame(object));
+            return this;
+        }
+
+        private Writer end(boolean endable, char bracket, String refusal) {
+            if (!endable) {
+                throw new IllegalStateException(refusal);
+            }
+            open.pop();
+            out.append(bracket);
+            return afterValue();
         }
 
         private void beforeValue() {
