@@ -39,9 +39,9 @@ final class BaselinePipeline implements Target {
          * third hop also write each record to a state topic of their own in their transaction (the gate's accepted
          * ids, grant-issuer's issued grants), a fourth stage reads topic 3 and writes each record to its own state
          * topic (the revoker), and two readers (stages without output, committing once a second) read topics 0–3 (the
-         * audit sink) and topics 1–3 (the read model). Each reader also subscribes to as many empty topics as
-         * Lapse's does (its other lifecycle and dead-letter topics, which an auto-approved request does not write
-         * to): a fetch costs the broker for every partition it names.
+         * audit sink, fetching as it does) and topics 1–3 (the read model). Each reader also subscribes to as many
+         * empty topics as Lapse's does (its other lifecycle and dead-letter topics, which an auto-approved request
+         * does not write to): a fetch costs the broker for every partition it names.
          */
         LAPSE
     }
@@ -86,7 +86,7 @@ final class BaselinePipeline implements Target {
             audited.addAll(auditEmpty);
             List<String> modelled = new ArrayList<>(topics.subList(1, topics.size()));
             modelled.addAll(auditEmpty.subList(0, READ_MODEL_EMPTY_TOPICS));
-            stages.add(new Stage(bootstrapServers, audited, List.of(), 0, name + "audit"));
+            stages.add(Stage.auditReader(bootstrapServers, audited, name + "audit"));
             stages.add(new Stage(bootstrapServers, modelled, List.of(), 0, name + "read-model"));
         } else {
             RunTopics.create(bootstrapServers, PARTITIONS, created);

@@ -55,13 +55,22 @@ final class Stage implements AutoCloseable {
      * its consumer group and transactional id are named.
      */
     Stage(String bootstrapServers, List<String> from, List<String> to, int hop, String name) {
+        this(from, to, hop, name, ClientSettings.groupConsumer(bootstrapServers, name),
+                ClientSettings.transactionalProducer(bootstrapServers, name));
+    }
+
+    /** A reader of {@code from} that fetches as Lapse's audit sink does. */
+    static Stage auditReader(String bootstrapServers, List<String> from, String name) {
+        return new Stage(from, List.of(), 0, name, ClientSettings.auditConsumer(bootstrapServers, name), Map.of());
+    }
+
+    private Stage(List<String> from, List<String> to, int hop, String name, Map<String, Object> consumerSettings,
+            Map<String, Object> producerSettings) {
         this.from = List.copyOf(from);
         this.to = List.copyOf(to);
         this.hop = hop;
-        this.consumer = new KafkaConsumer<>(ClientSettings.groupConsumer(bootstrapServers, name),
-                new StringDeserializer(), new ByteArrayDeserializer());
-        this.producer = to.isEmpty() ? null : new KafkaProducer<>(
-                ClientSettings.transactionalProducer(bootstrapServers, name), new StringSerializer(),
+        this.consumer = new KafkaConsumer<>(consumerSettings, new StringDeserializer(), new ByteArrayDeserializer());
+        this.producer = to.isEmpty() ? null : new KafkaProducer<>(producerSettings, new StringSerializer(),
                 new ByteArraySerializer());
         this.thread = new Thread(this::loop, name);
         thread.setDaemon(true);

@@ -18,6 +18,9 @@ public final class ClientSettings {
     static final String PRODUCER_RETRY_BACKOFF_MS = "2";
     /** Consumers retry after 10 ms, not 100. */
     static final String CONSUMER_RETRY_BACKOFF_MS = "10";
+    /** The audit sink's fetches wait for 64 KB, or 500 ms, rather than answering at the first byte. */
+    static final String AUDIT_FETCH_MIN_BYTES = "65536";
+    static final String AUDIT_FETCH_MAX_WAIT_MS = "500";
 
     private ClientSettings() {
     }
@@ -49,6 +52,14 @@ public final class ClientSettings {
         settings.put("enable.auto.commit", "false");
         settings.put("session.timeout.ms", "10000");
         settings.put("heartbeat.interval.ms", "3000");
+        return settings;
+    }
+
+    /** A consumer in a group that fetches as the audit sink does ({@code audit-sink.yml}): no request waits for it. */
+    public static Map<String, Object> auditConsumer(String bootstrapServers, String groupId) {
+        Map<String, Object> settings = groupConsumer(bootstrapServers, groupId);
+        settings.put("fetch.min.bytes", AUDIT_FETCH_MIN_BYTES);
+        settings.put("fetch.max.wait.ms", AUDIT_FETCH_MAX_WAIT_MS);
         return settings;
     }
 

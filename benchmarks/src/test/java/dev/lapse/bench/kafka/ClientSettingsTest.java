@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.convert.DurationStyle;
+import org.springframework.util.unit.DataSize;
 import org.yaml.snakeyaml.Yaml;
 
 /**
@@ -58,5 +60,24 @@ class ClientSettingsTest {
                 .containsEntry("heartbeat.interval.ms", String.valueOf(properties.get("heartbeat.interval.ms")));
         assertThat(ClientSettings.reader("127.0.0.1:1")).containsEntry("isolation.level", "read_committed")
                 .doesNotContainKey("group.id");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void auditConsumer_fetchesAsTheAuditSinkDoes() throws IOException {
+        Map<String, Object> consumer;
+        try (InputStream yaml = ClientSettingsTest.class.getResourceAsStream("/audit-sink.yml")) {
+            assertThat(yaml).as("audit-sink.yml on the classpath").isNotNull();
+            Map<String, Object> root = new Yaml().load(yaml);
+            consumer = child(child((Map<String, Object>) root.get("spring"), "kafka"), "consumer");
+        }
+
+        Map<String, Object> ours = ClientSettings.auditConsumer("127.0.0.1:1", "audit");
+
+        assertThat(DataSize.parse(consumer.get("fetch-min-size").toString()).toBytes())
+                .isEqualTo(Long.parseLong(ours.get("fetch.min.bytes").toString()));
+        assertThat(DurationStyle.detectAndParse(consumer.get("fetch-max-wait").toString()).toMillis())
+                .isEqualTo(Long.parseLong(ours.get("fetch.max.wait.ms").toString()));
+        assertThat(ours).containsAllEntriesOf(ClientSettings.groupConsumer("127.0.0.1:1", "audit"));
     }
 }
