@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -34,7 +35,8 @@ import org.slf4j.LoggerFactory;
  *       drain rate is the estimate.</li>
  *   <li><b>Highest sustained rate</b>: a fraction of the estimate offered for the verification window (30 s); it
  *       holds when the backlog stays bounded ({@link BacklogRule}); then a step higher is tried, otherwise a lower
- *       one ({@link RateSearch}), while the search budget lasts; the highest that held is the figure. Only the grants
+ *       one, or one between a rate that held and a higher one that did not ({@link RateSearch}), while the search
+ *       budget lasts; the highest that held is the figure. Only the grants
  *       are watched, so its note also says how far the audit sink and the read model, which trail them, were behind
  *       when the offer ended ({@link ReaderLag}).</li>
  *   <li><b>Latency</b>, submitted → granted, at the low rate, at the rate the baseline was offered, and at 80% of the
@@ -212,19 +214,29 @@ public final class LapseSection implements Section {
                                 + " meanwhile; their commits lag up to a second): %s", 100 * candidate / capacity,
                         outcome, rule.bound(), behind);
                 // Held: the next step is up, since the burst's estimate may be far below capacity, but never to a
-                // rate that already failed.
-                candidate = search.up(candidate);
+                // rate that already failed: between the two instead.
+                long peak = verdict instanceof BacklogRule.Verdict.Sustained sustained ? sustained.maxBacklog() : 0;
+                candidate = search.up(candidate, (double) peak / rule.bound());
                 if (candidate >= lowestFailed) {
-                    candidate = held;
-                    break;
+                    OptionalDouble between = search.between(held, lowestFailed);
+                    if (between.isEmpty()) {
+                        candidate = held;
+                        break;
+                    }
+                    candidate = between.getAsDouble();
                 }
                 continue;
             }
             tried.add(rate(candidate) + "/s (" + outcome + ")");
             lowestFailed = Math.min(lowestFailed, candidate);
             if (held != null) {
-                candidate = held;
-                break;
+                OptionalDouble between = search.between(held, lowestFailed);
+                if (between.isEmpty()) {
+                    candidate = held;
+                    break;
+                }
+                candidate = between.getAsDouble();
+                continue;
             }
             // A run stopped within seconds managed little more than its first latencies: its rate says nothing of
             // capacity, so the next step is the plain step down.

@@ -36,6 +36,25 @@ class RateSearchTest {
     }
 
     @Test
+    void up_takesTwoSteps_whenTheBacklogStayedFarFromTheBound() {
+        assertThat(search.up(100, 0.2)).isCloseTo(156.25, within(1e-9));
+        assertThat(search.up(100, 0.5)).isCloseTo(125, within(1e-9));
+        assertThat(search.up(100, 1.0 / 3)).isCloseTo(125, within(1e-9));
+    }
+
+    @Test
+    void between_isTheGeometricMean_ofAHeldAndAFailedRate() {
+        assertThat(search.between(1_000, 1_600)).hasValueCloseTo(1_264.9, within(0.1));
+    }
+
+    @Test
+    void between_isNone_whenTheRatesAreWithinATwentieth() {
+        assertThat(search.between(1_000, 1_050)).isEmpty();
+        assertThat(search.between(1_000, 900)).isEmpty();
+        assertThat(search.between(1_000, 1_051)).isPresent();
+    }
+
+    @Test
     void probeSize_keepsTheSystemBusyForTheSeconds_withinTheLimits() {
         assertThat(RateSearch.probeSize(60, 5, 200, 50_000)).isEqualTo(300);
         assertThat(RateSearch.probeSize(10, 5, 200, 50_000)).isEqualTo(200);
