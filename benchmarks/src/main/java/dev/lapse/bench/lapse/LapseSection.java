@@ -36,9 +36,8 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Highest sustained rate</b>: a fraction of the estimate offered for the verification window (30 s); it
  *       holds when the backlog stays bounded ({@link BacklogRule}); then a step higher is tried, otherwise a lower
  *       one, or one between a rate that held and a higher one that did not ({@link RateSearch}), while the search
- *       budget lasts; the highest that held is the figure. Only the grants
- *       are watched, so its note also says how far the audit sink and the read model, which trail them, were behind
- *       when the offer ended ({@link ReaderLag}).</li>
+ *       budget lasts; the highest that held is the figure. Only the grants are watched, so its note also says how far
+ *       the audit sink and the read model, which trail them, were behind when the offer ended ({@link ReaderLag}).</li>
  *   <li><b>Latency</b>, submitted → granted, at the low rate, at the rate the baseline was offered, and at 80% of the
  *       highest sustained rate. A run that overloads Lapse stops as soon as its backlog passes the bound, so what it
  *       leaves behind drains in seconds; its row says so.</li>
