@@ -216,30 +216,27 @@ public final class LapseSection implements Section {
                 // rate that already failed: between the two instead.
                 long peak = verdict instanceof BacklogRule.Verdict.Sustained sustained ? sustained.maxBacklog() : 0;
                 candidate = search.up(candidate, (double) peak / rule.bound());
-                if (candidate >= lowestFailed) {
-                    OptionalDouble between = search.between(held, lowestFailed);
-                    if (between.isEmpty()) {
-                        candidate = held;
-                        break;
-                    }
-                    candidate = between.getAsDouble();
+                if (candidate < lowestFailed) {
+                    continue;
                 }
-                continue;
-            }
-            tried.add(rate(candidate) + "/s (" + outcome + ")");
-            lowestFailed = Math.min(lowestFailed, candidate);
-            if (held != null) {
-                OptionalDouble between = search.between(held, lowestFailed);
-                if (between.isEmpty()) {
-                    candidate = held;
-                    break;
+            } else {
+                tried.add(rate(candidate) + "/s (" + outcome + ")");
+                lowestFailed = Math.min(lowestFailed, candidate);
+                if (held == null) {
+                    // A run stopped within seconds managed little more than its first latencies: its rate says
+                    // nothing of capacity, so the next step is the plain step down.
+                    candidate = search.next(candidate,
+                            trial.stoppedEarlyAtMs().isPresent() ? 0 : trial.managedPerSecond());
+                    continue;
                 }
-                candidate = between.getAsDouble();
-                continue;
             }
-            // A run stopped within seconds managed little more than its first latencies: its rate says nothing of
-            // capacity, so the next step is the plain step down.
-            candidate = search.next(candidate, trial.stoppedEarlyAtMs().isPresent() ? 0 : trial.managedPerSecond());
+            // A rate held below one that failed: try between them, or end the search when they are close.
+            OptionalDouble between = search.between(held, lowestFailed);
+            if (between.isEmpty()) {
+                candidate = held;
+                break;
+            }
+            candidate = between.getAsDouble();
         } while (System.nanoTime() + lapse.verifyWindow().toNanos() - deadline <= 0);
         String notHeld = tried.isEmpty() ? "" : "did not hold: " + String.join(", ", tried);
         if (held == null) {
