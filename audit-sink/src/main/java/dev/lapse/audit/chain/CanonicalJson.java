@@ -49,15 +49,13 @@ public final class CanonicalJson {
 
     // What write() or a Writer returned last on this thread, and the entry described last with its UTF-8 bytes,
     // remembered by identity. The sink writes a payload's text and then builds its entry, whose constructor would
-    // parse and write that text again; and it hashes an entry's JSON and then writes the same bytes to its file. Under load those second passes were a third of the
-    // sink's CPU. A String or an AuditEntry is immutable, so the very instance this class wrote or described is still
+    // parse and write that text again; and it hashes an entry's JSON and then writes the same bytes to its file.
+    // Under load those second passes were a third of the sink's CPU. A String or an AuditEntry is immutable, so the very instance this class wrote or described is still
     // what it was: nothing it did not write itself is ever trusted.
     private static final ThreadLocal<@Nullable String> LAST_WRITTEN = new ThreadLocal<>();
     private static final ThreadLocal<@Nullable Described> LAST_DESCRIBED = new ThreadLocal<>();
-    // Where an entry's JSON is put together before it is encoded: growing a fresh builder per entry, then copying it
-    // to a String and that to bytes, was a tenth of everything the benchmark's JVM allocated.
-    private static final ThreadLocal<StringBuilder> SCRATCH = ThreadLocal.withInitial(() -> new StringBuilder(4096));
-    private static final int SCRATCH_KEPT = 64 * 1024;
+    // Where an entry's JSON is put together before it is encoded once, to its UTF-8 bytes.
+    private static final ThreadScratch SCRATCH = new ThreadScratch();
 
     private CanonicalJson() {}
 
@@ -257,13 +255,10 @@ public final class CanonicalJson {
         if (last != null && last.entry() == entry) {
             return last;
         }
-        StringBuilder out = SCRATCH.get();
-        out.setLength(0);
+        StringBuilder out = SCRATCH.take();
         describe(out, entry);
         Described described = new Described(entry, utf8(out));
-        if (out.capacity() > SCRATCH_KEPT) {
-            SCRATCH.remove(); // one huge record must not pin its buffer for the thread's life
-        }
+        SCRATCH.release(out);
         LAST_DESCRIBED.set(described);
         return described;
     }
@@ -515,6 +510,6 @@ public final class CanonicalJson {
         return new AuditHeader(text(header, "name"), toBytes("a header value", header.get("value")));
     }
 
-    /** An entry and its canonical JSON, as text and as UTF-8. */
+    /** An entry and its canonical JSON as UTF-8. */
     private record Described(AuditEntry entry, byte[] utf8) {}
 }

@@ -1,6 +1,7 @@
 package dev.lapse.audit.kafka;
 
 import dev.lapse.audit.chain.CanonicalJson;
+import dev.lapse.audit.chain.ThreadScratch;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -31,9 +32,7 @@ import org.jspecify.annotations.Nullable;
 final class AvroJson {
 
     private static final GenericData DATA = new GenericData();
-    // Each thread writes its values into one builder: a fresh one per record grew two or three times first.
-    private static final ThreadLocal<StringBuilder> SCRATCH = ThreadLocal.withInitial(() -> new StringBuilder(4096));
-    private static final int SCRATCH_KEPT = 64 * 1024;
+    private static final ThreadScratch SCRATCH = new ThreadScratch();
     /** Each record schema's fields in canonical member order; a few schemas, one instance each per registry id. */
     private static final Map<Schema, List<Schema.Field>> SORTED_FIELDS =
             Collections.synchronizedMap(new IdentityHashMap<>());
@@ -48,15 +47,13 @@ final class AvroJson {
      * @throws UnreadableValueException if a string is not UTF-8, so the body does not match its schema
      */
     static String json(Schema schema, @Nullable Object datum) {
-        StringBuilder scratch = SCRATCH.get();
+        StringBuilder scratch = SCRATCH.take();
         CanonicalJson.Writer out = new CanonicalJson.Writer(scratch);
         try {
             write(schema, datum, () -> "value", out);
             return out.finish();
         } finally {
-            if (scratch.capacity() > SCRATCH_KEPT) {
-                SCRATCH.remove(); // one huge record must not pin its buffer for the thread's life
-            }
+            SCRATCH.release(scratch);
         }
     }
 
