@@ -27,16 +27,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
@@ -61,8 +61,10 @@ import org.springframework.context.SmartLifecycle;
  *
  * <p><b>Failures.</b> Anything that goes wrong in a loop (registry or broker down, a failed commit) aborts the
  * transaction, drops the whole cache, rewinds to the committed offsets and restores again, with a capped backoff;
- * one line is logged when the loop starts waiting and one when it resumes. A record that can never be read is
- * parked in its dead-letter topic inside the transaction, and the loop goes on.
+ * one line is logged when the loop starts waiting and one when it resumes. The one exception is a commit that
+ * failed but landed all the same: every transaction stamps its consumed offsets, so the loop can tell, and then
+ * keeps its schedule and goes on with a new producer. A record that can never be read is parked in its dead-letter
+ * topic inside the transaction, and the loop goes on.
  *
  * <p><b>Time.</b> The loop polls for at most the time until the wheel's next bucket, so it wakes for an expiry
  * without a busy tick, and reads time only from the injected {@link Clock}.
@@ -73,12 +75,11 @@ final class ExpiryLoop implements SmartLifecycle {
     private static final long MAX_IDLE_MS = 500;
     private static final long FIRST_BACKOFF_MS = 100;
     private static final long MAX_BACKOFF_MS = 5_000;
+    private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(30);
     private static final List<String> INPUTS = List.of(Topics.ACCESS_GRANTED.name(), Topics.REVOCATION_REQUESTED.name());
 
     private final ExpirySchedule.Options options;
-    private final Supplier<KafkaConsumer<String, byte[]>> consumers;
-    private final Supplier<KafkaConsumer<String, byte[]>> restoreConsumers;
-    private final Supplier<KafkaProducer<String, Object>> producers;
+    private final RevokerClients clients;
     private final EventDecoder decoder;
     private final StateReader stateReader;
     private final Clock clock;
@@ -92,12 +93,17 @@ final class ExpiryLoop implements SmartLifecycle {
     private final Timer restoreDuration;
     private final DistributionSummary recordsPerTransaction;
     private final Counter restoredRecords;
+    private final Counter commitFailuresLanded;
+    private final Counter commitFailuresLost;
+    /** Marks this loop's transactions in the metadata of their consumed offsets; see {@link #settle}. */
+    private final String stampPrefix = "lapse-revoker/" + UUID.randomUUID().toString().substring(0, 8) + "/";
+    private long transactions;
 
     private volatile boolean running;
     private Thread owner;
     private ExpirySchedule schedule;
     private KafkaConsumer<String, byte[]> consumer;
-    private KafkaProducer<String, Object> producer;
+    private Producer<String, Object> producer;
     /** Partition numbers owned, their state read back. */
     private final Set<Integer> owned = new TreeSet<>();
     /** What the next transaction holds: records to write, offsets consumed, time-elapsed endings to report. */
@@ -105,13 +111,10 @@ final class ExpiryLoop implements SmartLifecycle {
     private final Map<TopicPartition, OffsetAndMetadata> pendingOffsets = new HashMap<>();
     private final List<Ending> pendingEndings = new ArrayList<>();
 
-    ExpiryLoop(ExpirySchedule.Options options, Supplier<KafkaConsumer<String, byte[]>> consumers,
-            Supplier<KafkaConsumer<String, byte[]>> restoreConsumers, Supplier<KafkaProducer<String, Object>> producers,
-            EventDecoder decoder, Clock clock, MeterRegistry meters) {
+    ExpiryLoop(ExpirySchedule.Options options, RevokerClients clients, EventDecoder decoder, Clock clock,
+            MeterRegistry meters) {
         this.options = options;
-        this.consumers = consumers;
-        this.restoreConsumers = restoreConsumers;
-        this.producers = producers;
+        this.clients = clients;
         this.decoder = decoder;
         this.stateReader = new StateReader(decoder);
         this.clock = clock;
@@ -134,6 +137,15 @@ final class ExpiryLoop implements SmartLifecycle {
                 .register(meters);
         this.restoredRecords = Counter.builder("lapse.revoker.restore.records")
                 .description("state records read back by restores").register(meters);
+        this.commitFailuresLanded = commitFailures(meters, "landed");
+        this.commitFailuresLost = commitFailures(meters, "lost");
+    }
+
+    private static Counter commitFailures(MeterRegistry meters, String outcome) {
+        return Counter.builder("lapse.revoker.commit.failures")
+                .description("commits that failed, by what Kafka then held: landed (the schedule stands) or lost"
+                        + " (the loop restores)")
+                .tag("outcome", outcome).register(meters);
     }
 
     private void run() {
@@ -215,17 +227,68 @@ final class ExpiryLoop implements SmartLifecycle {
      */
     private void commit(int handled) {
         if (!pendingRecords.isEmpty() || !pendingOffsets.isEmpty()) {
+            String stamp = stampPrefix + (++transactions);
+            Map<TopicPartition, OffsetAndMetadata> offsets = stamped(stamp);
             producer.beginTransaction();
             pendingRecords.forEach(producer::send);
-            if (!pendingOffsets.isEmpty()) {
-                producer.sendOffsetsToTransaction(pendingOffsets, consumer.groupMetadata());
+            if (!offsets.isEmpty()) {
+                producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
             }
-            producer.commitTransaction();
+            try {
+                producer.commitTransaction();
+            } catch (KafkaException e) {
+                settle(offsets, stamp, e);
+            }
             recordsPerTransaction.record(handled);
         }
         pendingEndings.forEach(ending -> report(new Effect.Ended(ending)));
         clearPending();
         activeGrants.set(schedule.size());
+    }
+
+    /**
+     * The consumed offsets, one of them carrying {@code stamp} in its metadata, so that the group's committed offsets
+     * tell whether this transaction landed. A transaction that consumed nothing (only grants that fell due) stamps
+     * an owned input's position, where its committed offset stands already: everything before the position was
+     * consumed by this or an earlier transaction.
+     */
+    private Map<TopicPartition, OffsetAndMetadata> stamped(String stamp) {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>(pendingOffsets);
+        TopicPartition marker;
+        if (!offsets.isEmpty()) {
+            marker = offsets.keySet().iterator().next();
+        } else if (!owned.isEmpty()) {
+            marker = new TopicPartition(Topics.ACCESS_GRANTED.name(), owned.iterator().next());
+        } else {
+            return offsets;
+        }
+        long offset = offsets.containsKey(marker) ? offsets.get(marker).offset() : consumer.position(marker);
+        offsets.put(marker, new OffsetAndMetadata(offset, stamp));
+        return offsets;
+    }
+
+    /**
+     * After a commit that failed: a failed commit may still have landed (seen once under load: the coordinator had
+     * committed, and answered the client's commit with "state is COMPLETE_COMMIT"). Then the schedule in memory is
+     * exactly what Kafka holds, and restoring every grant would only make the revoker seconds late. A new producer
+     * with the same transactional id settles the transaction either way (it fences the old one and waits for the
+     * outcome), and the stamp in the group's committed offsets then says which. Returns when it landed; otherwise
+     * throws the commit's failure, and the loop resets as after any failure.
+     */
+    private void settle(Map<TopicPartition, OffsetAndMetadata> offsets, String stamp, KafkaException failure) {
+        TopicPartition marker = offsets.entrySet().stream().filter(e -> stamp.equals(e.getValue().metadata()))
+                .map(Map.Entry::getKey).findFirst().orElseThrow(() -> failure);
+        closeProducer(Duration.ZERO);
+        producer = clients.producers().get();
+        producer.initTransactions();
+        OffsetAndMetadata committed = consumer.committed(Set.of(marker), SETTLE_TIMEOUT).get(marker);
+        if (committed == null || !stamp.equals(committed.metadata())) {
+            commitFailuresLost.increment();
+            throw failure;
+        }
+        commitFailuresLanded.increment();
+        log.warn("revoker's commit failed ({}), but the transaction landed: the schedule stands",
+                DeadLetterRouting.reason(failure));
     }
 
     private void clearPending() {
@@ -270,7 +333,7 @@ final class ExpiryLoop implements SmartLifecycle {
         List<TopicPartition> stateParts = partitions.stream()
                 .map(p -> new TopicPartition(Topics.REVOKER_STATE.name(), p)).toList();
         int records = 0;
-        try (KafkaConsumer<String, byte[]> reader = restoreConsumers.get()) {
+        try (KafkaConsumer<String, byte[]> reader = clients.restoreConsumers().get()) {
             reader.assign(stateParts);
             reader.seekToBeginning(stateParts);
             // Under read_committed, the end offsets are the last stable offsets: all that was committed.
@@ -311,7 +374,7 @@ final class ExpiryLoop implements SmartLifecycle {
         Instant now = clock.instant();
         int records = 0;
         Map<TopicPartition, Long> ends;
-        try (KafkaConsumer<String, byte[]> reader = restoreConsumers.get()) {
+        try (KafkaConsumer<String, byte[]> reader = clients.restoreConsumers().get()) {
             reader.assign(inputs);
             positions.forEach(reader::seek);
             ends = reader.endOffsets(inputs);
@@ -384,10 +447,10 @@ final class ExpiryLoop implements SmartLifecycle {
 
     private void open() {
         schedule = new ExpirySchedule(options, clock.millis());
-        producer = producers.get();
+        producer = clients.producers().get();
         // Fences any predecessor with the same transactional id and aborts its open transaction at once.
         producer.initTransactions();
-        consumer = consumers.get();
+        consumer = clients.consumers().get();
         consumer.subscribe(INPUTS, rebalance);
     }
 
@@ -405,14 +468,7 @@ final class ExpiryLoop implements SmartLifecycle {
     }
 
     private void close() {
-        if (producer != null) {
-            try {
-                producer.close(Duration.ofSeconds(5));
-            } catch (KafkaException e) {
-                log.debug("closing the revoker's producer failed", e);
-            }
-            producer = null;
-        }
+        closeProducer(Duration.ofSeconds(5));
         if (consumer != null) {
             try {
                 consumer.close(Duration.ofSeconds(5));
@@ -420,6 +476,17 @@ final class ExpiryLoop implements SmartLifecycle {
                 log.debug("closing the revoker's consumer failed", e);
             }
             consumer = null;
+        }
+    }
+
+    private void closeProducer(Duration timeout) {
+        if (producer != null) {
+            try {
+                producer.close(timeout);
+            } catch (KafkaException e) {
+                log.debug("closing the revoker's producer failed", e);
+            }
+            producer = null;
         }
     }
 

@@ -28,8 +28,14 @@ import org.springframework.core.env.Environment;
 class RevokerKafkaConfiguration {
 
     @Bean
-    ExpiryLoop expiryLoop(RevokerProperties properties, KafkaProperties kafka, Environment environment, Clock clock,
+    ExpiryLoop expiryLoop(RevokerProperties properties, RevokerClients clients, KafkaProperties kafka, Clock clock,
             MeterRegistry meters) {
+        return new ExpiryLoop(properties.toOptions(), clients, EventDecoder.from(kafka.buildConsumerProperties()),
+                clock, meters);
+    }
+
+    @Bean
+    RevokerClients revokerClients(KafkaProperties kafka, Environment environment) {
         Map<String, Object> consumer = new HashMap<>(kafka.buildConsumerProperties());
         consumer.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         consumer.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
@@ -50,11 +56,8 @@ class RevokerKafkaConfiguration {
                 + "-" + instanceId(environment) + "-expiry");
         producer.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
 
-        return new ExpiryLoop(properties.toOptions(),
-                () -> new KafkaConsumer<>(consumer),
-                () -> new KafkaConsumer<>(restore),
-                () -> new KafkaProducer<>(producer),
-                EventDecoder.from(kafka.buildConsumerProperties()), clock, meters);
+        return new RevokerClients(() -> new KafkaConsumer<>(consumer), () -> new KafkaConsumer<>(restore),
+                () -> new KafkaProducer<>(producer));
     }
 
     private static String instanceId(Environment environment) {

@@ -70,7 +70,8 @@ class RevokerIT {
         }
     }
 
-    private static AccessGranted granted(String requestId, Instant expiresAt) {
+    /** A grant as the grant issuer publishes it; {@code expiresAt} to the millisecond, as Avro keeps it. */
+    static AccessGranted granted(String requestId, Instant expiresAt) {
         AccessRequested request = Events.accessRequested(requestId);
         return AccessGranted.newBuilder().setEventId("e-" + requestId).setRequestId(requestId)
                 .setGrantId("g-" + requestId).setOccurredAt(Instant.now())
