@@ -61,10 +61,11 @@ import org.springframework.context.SmartLifecycle;
  *
  * <p><b>Failures.</b> Anything that goes wrong in a loop (registry or broker down, a failed commit) aborts the
  * transaction, drops the whole cache, rewinds to the committed offsets and restores again, with a capped backoff;
- * one line is logged when the loop starts waiting and one when it resumes. The one exception is a commit that
- * failed but landed all the same: every transaction stamps its consumed offsets, so the loop can tell, and then
- * keeps its schedule and goes on with a new producer. A record that can never be read is parked in its dead-letter
- * topic inside the transaction, and the loop goes on.
+ * one line is logged when the loop starts waiting and one when it resumes. The exception is a failed commit: every
+ * transaction stamps its consumed offsets, so the loop can tell whether it landed all the same, and then keeps its
+ * schedule, with a new producer, after committing the same transaction again if it did not land (see
+ * {@link #settle}). A record that can never be read is parked in its dead-letter topic inside the transaction, and
+ * the loop goes on.
  *
  * <p><b>Time.</b> The loop polls for at most the time until the wheel's next bucket, so it wakes for an expiry
  * without a busy tick, and reads time only from the injected {@link Clock}.
@@ -144,7 +145,7 @@ final class ExpiryLoop implements SmartLifecycle {
     private static Counter commitFailures(MeterRegistry meters, String outcome) {
         return Counter.builder("lapse.revoker.commit.failures")
                 .description("commits that failed, by what Kafka then held: landed (the schedule stands) or lost"
-                        + " (the loop restores)")
+                        + " (committed again)")
                 .tag("outcome", outcome).register(meters);
     }
 
@@ -268,12 +269,15 @@ final class ExpiryLoop implements SmartLifecycle {
     }
 
     /**
-     * After a commit that failed: a failed commit may still have landed (seen once under load: the coordinator had
-     * committed, and answered the client's commit with "state is COMPLETE_COMMIT"). Then the schedule in memory is
-     * exactly what Kafka holds, and restoring every grant would only make the revoker seconds late. A new producer
-     * with the same transactional id settles the transaction either way (it fences the old one and waits for the
-     * outcome), and the stamp in the group's committed offsets then says which. Returns when it landed; otherwise
-     * throws the commit's failure, and the loop resets as after any failure.
+     * After a commit that failed. A failed commit may still have landed (seen once under load: the coordinator had
+     * committed, and answered the client's commit with "state is COMPLETE_COMMIT"); then the schedule in memory is
+     * exactly what Kafka holds. If it did not land, the schedule is exactly what Kafka would hold had it landed, since
+     * nothing else writes these partitions: committing the same records and offsets again makes the two agree.
+     * Either way restoring every grant, which makes the revoker seconds late, is not needed. A new producer with the
+     * same transactional id settles the failed transaction (it fences the old one and waits for the outcome), and the
+     * stamp in the group's committed offsets says which it was. Should the group have moved these partitions to
+     * another instance meanwhile, the second commit is refused (its offsets carry this consumer's generation), and
+     * like any other failure here that resets the loop.
      */
     private void settle(Map<TopicPartition, OffsetAndMetadata> offsets, String stamp, KafkaException failure) {
         TopicPartition marker = offsets.entrySet().stream().filter(e -> stamp.equals(e.getValue().metadata()))
@@ -282,13 +286,19 @@ final class ExpiryLoop implements SmartLifecycle {
         producer = clients.producers().get();
         producer.initTransactions();
         OffsetAndMetadata committed = consumer.committed(Set.of(marker), SETTLE_TIMEOUT).get(marker);
-        if (committed == null || !stamp.equals(committed.metadata())) {
-            commitFailuresLost.increment();
-            throw failure;
+        if (committed != null && stamp.equals(committed.metadata())) {
+            commitFailuresLanded.increment();
+            log.warn("revoker's commit failed ({}), but the transaction landed: the schedule stands",
+                    DeadLetterRouting.reason(failure));
+            return;
         }
-        commitFailuresLanded.increment();
-        log.warn("revoker's commit failed ({}), but the transaction landed: the schedule stands",
-                DeadLetterRouting.reason(failure));
+        commitFailuresLost.increment();
+        log.warn("revoker's commit failed ({}) and did not land: committing the same {} records again",
+                DeadLetterRouting.reason(failure), pendingRecords.size());
+        producer.beginTransaction();
+        pendingRecords.forEach(producer::send);
+        producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+        producer.commitTransaction();
     }
 
     private void clearPending() {

@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -40,9 +40,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The revoker when a commit fails, on a real broker and registry: whether the failed transaction landed or not,
- * every grant ends exactly once; when it landed, the revoker keeps its schedule instead of reading it all back.
- * The failure is made by the revoker's own producer, which commits (or aborts) the transaction that holds the
- * first of this run's expiries and then throws, as Kafka's client did once under load.
+ * every grant ends exactly once, and the revoker keeps its schedule instead of reading it all back, unless committing
+ * the lost transaction again fails too. The failure is made by the revoker's own producer, which commits (or aborts)
+ * the transaction that holds the first of this run's expiries and then throws, as Kafka's client did once under load.
  */
 class RevokerCommitFailureIT {
 
@@ -63,34 +63,50 @@ class RevokerCommitFailureIT {
 
     @Test
     void commitThatFailsButLands_keepsTheSchedule_andEveryGrantEndsOnce() {
-        CommitFault fault = new CommitFault(true, prefix);
-        revoker = revoker(fault);
-        double restores = restores();
+        CommitFault fault = new CommitFault(true, 1, prefix);
 
-        List<AccessExpired> expiries = grantAndAwaitExpiries();
+        double restores = grantsEndOnceEachDespite(fault);
 
-        assertThat(fault.fired).isTrue();
+        assertThat(fault.failuresLeft).hasValue(0);
         assertThat(failures("landed")).isEqualTo(1);
         assertThat(failures("lost")).isZero();
-        assertThat(restores()).as("no restore after a commit that landed").isEqualTo(restores);
-        assertEndedOnceEach(expiries);
-        assertTheLoopGoesOn();
+        assertThat(restores).as("restores after a commit that landed").isZero();
     }
 
     @Test
-    void commitThatFailsAndIsLost_restores_andEveryGrantEndsOnce() {
-        CommitFault fault = new CommitFault(false, prefix);
-        revoker = revoker(fault);
-        double restores = restores();
+    void commitThatFailsAndIsLost_isCommittedAgain_andEveryGrantEndsOnce() {
+        CommitFault fault = new CommitFault(false, 1, prefix);
 
-        List<AccessExpired> expiries = grantAndAwaitExpiries();
+        double restores = grantsEndOnceEachDespite(fault);
 
-        assertThat(fault.fired).isTrue();
+        assertThat(fault.failuresLeft).hasValue(0);
         assertThat(failures("lost")).isEqualTo(1);
         assertThat(failures("landed")).isZero();
-        assertThat(restores()).as("the schedule read back after a commit that was lost").isGreaterThan(restores);
-        assertEndedOnceEach(expiries);
+        assertThat(restores).as("restores after a lost commit committed again").isZero();
+    }
+
+    @Test
+    void lostCommitWhoseSecondCommitFailsToo_restores_andEveryGrantEndsOnce() {
+        CommitFault fault = new CommitFault(false, 2, prefix);
+
+        double restores = grantsEndOnceEachDespite(fault);
+
+        assertThat(fault.failuresLeft).hasValue(0);
+        assertThat(failures("lost")).isEqualTo(1);
+        assertThat(restores).as("restores after the second commit failed too").isPositive();
+    }
+
+    /**
+     * Starts a revoker whose producer fails as {@code fault} says, and checks that this run's grants, and one issued
+     * after them, each end exactly once (the whole list after a quiet period). Returns how often the revoker read its
+     * partitions back meanwhile.
+     */
+    private double grantsEndOnceEachDespite(CommitFault fault) {
+        revoker = revoker(fault);
+        double restoresBefore = restores();
+        assertEndedOnceEach(grantAndAwaitExpiries());
         assertTheLoopGoesOn();
+        return restores() - restoresBefore;
     }
 
     private List<AccessExpired> grantAndAwaitExpiries() {
@@ -151,17 +167,17 @@ class RevokerCommitFailureIT {
     }
 
     /**
-     * Fails the first commit of a transaction that holds an expiry of this run, once: after committing it
-     * ({@code lands}) or after aborting it.
+     * Fails the first {@code failures} commits of transactions that hold an expiry of this run: after committing
+     * them ({@code lands}) or after aborting them.
      */
     private static final class CommitFault {
         private final boolean lands;
         private final String keyPrefix;
-        private final AtomicBoolean armed = new AtomicBoolean(true);
-        private volatile boolean fired;
+        private final AtomicInteger failuresLeft;
 
-        CommitFault(boolean lands, String keyPrefix) {
+        CommitFault(boolean lands, int failures, String keyPrefix) {
             this.lands = lands;
+            this.failuresLeft = new AtomicInteger(failures);
             this.keyPrefix = keyPrefix;
         }
 
@@ -202,11 +218,10 @@ class RevokerCommitFailureIT {
 
         @Override
         public void commitTransaction() {
-            if (!targeted || !fault.armed.compareAndSet(true, false)) {
+            if (!targeted || fault.failuresLeft.getAndUpdate(left -> Math.max(0, left - 1)) == 0) {
                 real.commitTransaction();
                 return;
             }
-            fault.fired = true;
             if (fault.lands) {
                 real.commitTransaction();
                 throw new InvalidTxnStateException("injected: the transaction committed, the client was told not");
