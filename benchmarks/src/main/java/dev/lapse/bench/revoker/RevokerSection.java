@@ -158,12 +158,12 @@ public final class RevokerSection implements Section {
                 String seenNote = String.format(Locale.ROOT, "%,d of %,d expiries seen%s; due evenly over %d s that"
                         + " began %s, after %,d uncounted grants fell due over the %.0f s before it (a warm-up: a"
                         + " revoker that has just restored has never ended a grant); only a revoker running (the other"
-                        + " four services stopped, so no grant-issuer or audit-sink consumes the expiries)",
+                        + " four services stopped, so no grant-issuer or audit-sink consumes the expiries); %s",
                         watcher.count(), grants, all ? "" : " within the cap", windowMs / 1000, slackMs >= 0
                                 ? String.format(Locale.ROOT, "%.1f s after the restore ended", slackMs / 1000.0)
                                 : String.format(Locale.ROOT, "%.1f s BEFORE the restore ended, so the lags include"
                                         + " the wait for it", -slackMs / 1000.0),
-                        warmUpGrants(), warmUpMs() / 1000.0);
+                        warmUpGrants(), warmUpMs() / 1000.0, failures(meters));
                 rows.add(lagRow(LAG_EMITTED, figure + " due within " + windowMs / 1000 + " s: expiry lag as"
                         + " stamped (AccessExpired.lateByMs)", watcher.emitted(), tickMs, "the revoker's time when"
                         + " it took the grant off the wheel minus expiresAt, before its transaction commits; "
@@ -177,6 +177,18 @@ public final class RevokerSection implements Section {
                 revoker.close();
             }
         }
+    }
+
+    /** What the revoker's counters say of its failures while it ran: a stall shows as a late tail, this says why. */
+    private static String failures(MeterRegistry meters) {
+        double landed = meters.get("lapse.revoker.commit.failures").tag("outcome", "landed").counter().count();
+        double lost = meters.get("lapse.revoker.commit.failures").tag("outcome", "lost").counter().count();
+        long restores = meters.get("lapse.revoker.restore").timer().count();
+        if (landed + lost == 0 && restores <= 1) {
+            return "no commit of the revoker failed";
+        }
+        return String.format(Locale.ROOT, "commits of the revoker that failed: %.0f that landed all the same, %.0f lost"
+                + " and committed again; restores: %d (1 is the start's)", landed, lost, restores);
     }
 
     private Row restoreRow(MeterRegistry meters, boolean restored, int grants, long firstDueMs) {
