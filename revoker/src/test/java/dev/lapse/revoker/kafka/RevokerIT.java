@@ -120,7 +120,9 @@ class RevokerIT {
         await().atMost(WAIT).until(() -> meters.get("lapse.revoker.expiry.lag").timer().count() == 1);
         assertThat(prometheus(first)).contains("lapse_revoker_expiry_lag_seconds_bucket{",
                 "lapse_revoker_expiry_lag_seconds_count", "lapse_revoker_active_grants",
-                "lapse_revoker_restore_seconds_count", "lapse_revoker_restore_records_total");
+                "lapse_revoker_restore_seconds_count", "lapse_revoker_restore_records_total",
+                "lapse_revoker_commit_failures_total{outcome=\"landed\"}",
+                "lapse_revoker_commit_failures_total{outcome=\"lost\"}");
     }
 
     private static String prometheus(ConfigurableApplicationContext app) throws Exception {
