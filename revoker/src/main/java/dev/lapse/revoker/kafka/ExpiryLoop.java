@@ -59,13 +59,13 @@ import org.springframework.context.SmartLifecycle;
  * then end at once, in that loop's transaction, with their lateness in {@code lateByMs}. When partitions are revoked,
  * their grants are forgotten before the rebalance completes, so two instances never announce the same ending.
  *
- * <p><b>Failures.</b> Anything that goes wrong in a loop (registry or broker down, a failed commit) aborts the
- * transaction, drops the whole cache, rewinds to the committed offsets and restores again, with a capped backoff;
- * one line is logged when the loop starts waiting and one when it resumes. The exception is a failed commit: every
- * transaction stamps its consumed offsets, so the loop can tell whether it landed all the same, and then keeps its
- * schedule, with a new producer, after committing the same transaction again if it did not land (see
- * {@link #settle}). A record that can never be read is parked in its dead-letter topic inside the transaction, and
- * the loop goes on.
+ * <p><b>Failures.</b> Anything that goes wrong in a loop (registry or broker down) aborts the transaction, drops the
+ * whole cache, rewinds to the committed offsets and restores again, with a capped backoff; one line is logged when
+ * the loop starts waiting and one when it resumes. A commit that fails is settled instead: every transaction stamps
+ * its consumed offsets, so the loop can tell whether it landed all the same, and it keeps its schedule, with a new
+ * producer, after committing the same transaction again if it did not land (see {@link #settle}); only when that
+ * fails too does it restore. A record that can never be read is parked in its dead-letter topic inside the
+ * transaction, and the loop goes on.
  *
  * <p><b>Time.</b> The loop polls for at most the time until the wheel's next bucket, so it wakes for an expiry
  * without a busy tick, and reads time only from the injected {@link Clock}.
