@@ -230,11 +230,7 @@ final class ExpiryLoop implements SmartLifecycle {
         if (!pendingRecords.isEmpty() || !pendingOffsets.isEmpty()) {
             String stamp = stampPrefix + (++transactions);
             Map<TopicPartition, OffsetAndMetadata> offsets = stamped(stamp);
-            producer.beginTransaction();
-            pendingRecords.forEach(producer::send);
-            if (!offsets.isEmpty()) {
-                producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
-            }
+            beginWith(offsets);
             try {
                 producer.commitTransaction();
             } catch (KafkaException e) {
@@ -256,16 +252,28 @@ final class ExpiryLoop implements SmartLifecycle {
     private Map<TopicPartition, OffsetAndMetadata> stamped(String stamp) {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>(pendingOffsets);
         TopicPartition marker;
+        long offset;
         if (!offsets.isEmpty()) {
-            marker = offsets.keySet().iterator().next();
+            Map.Entry<TopicPartition, OffsetAndMetadata> first = offsets.entrySet().iterator().next();
+            marker = first.getKey();
+            offset = first.getValue().offset();
         } else if (!owned.isEmpty()) {
             marker = new TopicPartition(Topics.ACCESS_GRANTED.name(), owned.iterator().next());
+            offset = consumer.position(marker);
         } else {
             return offsets;
         }
-        long offset = offsets.containsKey(marker) ? offsets.get(marker).offset() : consumer.position(marker);
         offsets.put(marker, new OffsetAndMetadata(offset, stamp));
         return offsets;
+    }
+
+    /** Begins a transaction holding what the loop decided and {@code offsets}; the caller commits it. */
+    private void beginWith(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        producer.beginTransaction();
+        pendingRecords.forEach(producer::send);
+        if (!offsets.isEmpty()) {
+            producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+        }
     }
 
     /**
@@ -295,9 +303,7 @@ final class ExpiryLoop implements SmartLifecycle {
         commitFailuresLost.increment();
         log.warn("revoker's commit failed ({}) and did not land: committing the same {} records again",
                 DeadLetterRouting.reason(failure), pendingRecords.size());
-        producer.beginTransaction();
-        pendingRecords.forEach(producer::send);
-        producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+        beginWith(offsets);
         producer.commitTransaction();
     }
 
