@@ -25,7 +25,8 @@ public final class ChaosReport {
     public static final String REVOKER = "revoker";
     /**
      * A grant due this shortly before the revoker was killed may not have been announced yet when it died, so it
-     * counts as due while the revoker was down.
+     * counts as due while the revoker was down; for the overstay, an end this shortly before any outage (a kill, the
+     * broker's restart) counts as in it, since what it set off may still have been under way.
      */
     static final long BEFORE_KILL_MS = 1_000;
     /** Clients reconnect to a restarted broker within this; grants due until then count as due while it was down. */
@@ -269,18 +270,15 @@ public final class ChaosReport {
         while (moved) {
             moved = false;
             for (Outage outage : outages) {
-                long fromMs;
                 long backMs;
                 if (outage.part().equals(BROKER)) {
-                    fromMs = outage.fromMs() - BEFORE_KILL_MS;
                     backMs = outage.backMs() + BROKER_SETTLE_MS;
                 } else if (outage.part().equals(GRANT_ISSUER) || outage.part().equals(REVOKER)) {
-                    fromMs = outage.fromMs() - BEFORE_KILL_MS;
                     backMs = outage.backMs();
                 } else {
                     continue;
                 }
-                if (atMs >= fromMs && atMs < backMs) {
+                if (atMs >= outage.fromMs() - BEFORE_KILL_MS && atMs < backMs) {
                     atMs = backMs;
                     moved = true;
                 }
