@@ -50,8 +50,9 @@ public final class CanonicalJson {
     // What write() or a Writer returned last on this thread, and the entry described last with its UTF-8 bytes,
     // remembered by identity. The sink writes a payload's text and then builds its entry, whose constructor would
     // parse and write that text again; and it hashes an entry's JSON and then writes the same bytes to its file.
-    // Under load those second passes were a third of the sink's CPU. A String or an AuditEntry is immutable, so the very instance this class wrote or described is still
-    // what it was: nothing it did not write itself is ever trusted.
+    // Under load those second passes were a third of the sink's CPU. A String or an AuditEntry is immutable, so the
+    // very instance this class wrote or described is still what it was: nothing it did not write itself is ever
+    // trusted.
     private static final ThreadLocal<@Nullable String> LAST_WRITTEN = new ThreadLocal<>();
     private static final ThreadLocal<@Nullable Described> LAST_DESCRIBED = new ThreadLocal<>();
     // Where an entry's JSON is put together before it is encoded once, to its UTF-8 bytes.
