@@ -12,12 +12,13 @@ import java.util.Optional;
  * How the machine's cores were shared during a run: by this JVM, and by every other process (a build next door, other
  * virtual machines' steal). Figures measured while others took cores from the run are not comparable, so the table's
  * heading says it. Read from {@code /proc/stat} and the JVM's own CPU time; on a system without {@code /proc/stat}
- * there is nothing to say.
+ * there is nothing to say. How much of this JVM's CPU its JIT compiler threads took is said too.
  */
 final class CpuShare {
 
     private final long startNanos = System.nanoTime();
     private final long startProcessNanos = ProcessCpu.nanos();
+    private final long startCompilerNanos = ProcessCpu.compilerNanos();
     private final Optional<long[]> startStat = stat();
 
     /** One line for the heading, from the moment this was created until now. */
@@ -31,10 +32,16 @@ final class CpuShare {
         double total = end[0] - start[0];
         double idle = end[1] - start[1];
         double wallCoreNanos = (double) (System.nanoTime() - startNanos) * Runtime.getRuntime().availableProcessors();
-        double ours = (ProcessCpu.nanos() - startProcessNanos) / wallCoreNanos;
+        long usedNanos = ProcessCpu.nanos() - startProcessNanos;
+        double ours = usedNanos / wallCoreNanos;
         double busy = total <= 0 ? 0 : (total - idle) / total;
-        return String.format(Locale.ROOT, "this JVM used %.0f%% of the cores' time, other processes %.0f%%",
-                100 * ours, 100 * Math.max(0, busy - ours));
+        long compilerNanos = ProcessCpu.compilerNanos();
+        // The JIT's share says how warm the JVM was: on a slower machine it compiles through the whole run.
+        String compiling = compilerNanos < 0 || startCompilerNanos < 0 ? ""
+                : String.format(Locale.ROOT, " (%,.0f s of CPU, %,.0f s of it in its JIT compiler threads)",
+                        usedNanos / 1e9, (compilerNanos - startCompilerNanos) / 1e9);
+        return String.format(Locale.ROOT, "this JVM used %.0f%% of the cores' time%s, other processes %.0f%%",
+                100 * ours, compiling, 100 * Math.max(0, busy - ours));
     }
 
     /** All jiffies and idle jiffies (idle + iowait) of the first line of {@code /proc/stat}. */

@@ -89,7 +89,8 @@ public final class BaselineSection implements Section {
             rows.add(new Row(CPU, SECTION, "CPU per record, draining the backlog",
                     drained.cpuPerItem(new Measurement.Missing("the backlog did not drain")),
                     "this JVM's CPU time (broker, stages, load, idle Lapse services) from the drain above until the"
-                            + " JVM went quiet again, per record through all three hops"));
+                            + " JVM went quiet again, per record through all three hops"
+                            + drained.compilerNote("record")));
             rows.add(new Row(LATENCY_MATCH, SECTION, String.format(Locale.ROOT,
                     "produced → seen at the end, at %,.0f records/s offered", options.matchRate()),
                     failure.<Measurement>map(Measurement.Missing::new).orElseGet(latency::latency),
@@ -126,7 +127,8 @@ public final class BaselineSection implements Section {
                     new Row(SHAPED_CPU, SECTION, "in Lapse's shape: CPU per record, draining the backlog",
                             drained.cpuPerItem(new Measurement.Missing("the backlog did not drain")),
                             "as for the bare pipeline: what Lapse's Kafka traffic costs per request without any of"
-                                    + " its own work (no Avro, no decisions, no hashing, no HTTP)"));
+                                    + " its own work (no Avro, no decisions, no hashing, no HTTP)"
+                                    + drained.compilerNote("record")));
         }
     }
 

@@ -125,11 +125,15 @@ public final class Driver {
      * it never went quiet, the trial is charged up to the cap.
      */
     public void settle(Trial trial, Duration cap) {
-        trial.settled(awaitQuiet(cap).cpuNanos());
+        Quiet quiet = awaitQuiet(cap);
+        trial.settled(quiet.cpuNanos(), quiet.compilerNanos());
     }
 
-    /** How a wait for the JVM to go quiet ended: whether it did, after how long, and the JVM's CPU time then. */
-    public record Quiet(boolean quiet, long waitedMs, long cpuNanos) {
+    /**
+     * How a wait for the JVM to go quiet ended: whether it did, after how long, and the JVM's CPU time and its JIT
+     * compiler threads' then ({@link ProcessCpu}).
+     */
+    public record Quiet(boolean quiet, long waitedMs, long cpuNanos, long compilerNanos) {
     }
 
     /**
@@ -142,6 +146,7 @@ public final class Driver {
         long deadline = start + cap.toNanos();
         long windowNanos = TimeUnit.MILLISECONDS.toNanos(QUIET_WINDOW_MS);
         long cpu = ProcessCpu.nanos();
+        long compiler = ProcessCpu.compilerNanos();
         boolean quiet = false;
         while (!quiet && System.nanoTime() - deadline < 0) {
             LockSupport.parkNanos(windowNanos);
@@ -149,12 +154,13 @@ public final class Driver {
             quiet = now - cpu < windowNanos / 4;
             if (!quiet) {
                 cpu = now;
+                compiler = ProcessCpu.compilerNanos();
             }
         }
         // Whether what comes next had the cores to itself: a trial after a busy cap shares them with leftovers.
         long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         log.info(quiet ? "The JVM went quiet after {} ms" : "The JVM was still busy after {} ms; going on", waitedMs);
-        return new Quiet(quiet, waitedMs, cpu);
+        return new Quiet(quiet, waitedMs, cpu, compiler);
     }
 
     private void submit(Trial trial, long dueNanos) {

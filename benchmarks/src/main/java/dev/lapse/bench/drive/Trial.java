@@ -4,7 +4,9 @@ import dev.lapse.bench.load.BacklogSample;
 import dev.lapse.bench.report.Measurement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -22,7 +24,9 @@ public final class Trial {
     private final String name;
     private final long startNanos;
     private final long startCpuNanos = ProcessCpu.nanos();
+    private final long startCompilerNanos = ProcessCpu.compilerNanos();
     private long settledCpuNanos = -1;
+    private long settledCompilerNanos = -1;
     private final AtomicLong offered = new AtomicLong();
     private final AtomicLong completed = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
@@ -70,8 +74,9 @@ public final class Trial {
     }
 
     /** Every item offered is done or failed, and what the items set off elsewhere has settled: the trial's cost. */
-    void settled(long cpuNanos) {
+    void settled(long cpuNanos, long compilerNanos) {
         settledCpuNanos = cpuNanos;
+        settledCompilerNanos = compilerNanos;
     }
 
     /**
@@ -87,6 +92,32 @@ public final class Trial {
             return unmeasured;
         }
         return new Measurement.Amount((settledCpuNanos - startCpuNanos) / 1000.0 / completed.get(), "µs of CPU");
+    }
+
+    /**
+     * Of {@link #cpuPerItem}, the CPU of the JVM's JIT compiler threads per item done, in microseconds: what a JVM
+     * still warming up spends on compiling rather than on the items (on two cores that also carry the load, the JIT
+     * falls further behind the slower the machine). Empty when the trial was not settled, nothing was done, or the
+     * platform does not say ({@link ProcessCpu#compilerNanos}; or a compiler thread ended meanwhile, taking its CPU
+     * time with it, so that less is counted at the end than at the start).
+     */
+    public OptionalDouble compilerMicrosPerItem() {
+        if (settledCompilerNanos < 0 || startCompilerNanos < 0 || settledCompilerNanos < startCompilerNanos
+                || settledCpuNanos < 0 || completed.get() == 0) {
+            return OptionalDouble.empty();
+        }
+        return OptionalDouble.of((settledCompilerNanos - startCompilerNanos) / 1000.0 / completed.get());
+    }
+
+    /**
+     * {@link #compilerMicrosPerItem} as the end of a CPU row's note ("; of it, the JIT compiler threads: 812 µs per
+     * request"), or nothing when there is no figure.
+     */
+    public String compilerNote(String item) {
+        OptionalDouble compiler = compilerMicrosPerItem();
+        return compiler.isEmpty() ? ""
+                : String.format(Locale.ROOT, "; of it, the JIT compiler threads: %,.0f µs per %s",
+                        compiler.getAsDouble(), item);
     }
 
     public long offeredCount() {

@@ -133,7 +133,8 @@ public final class LapseSection implements Section {
                     probe.cpuPerItem(missing("the burst did not drain", probe)),
                     "this JVM's CPU time (broker, the five services, load, watcher) from the burst above until every"
                             + " request was granted and the JVM went quiet again (so the audit sink's and the read"
-                            + " model's share counts too), per request: comparable across runs where rates are not"));
+                            + " model's share counts too), per request: comparable across runs where rates are not"
+                            + probe.compilerNote("request")));
 
             Search search = search(driver, capacity, readers);
             rows.add(row(SUSTAINED, String.format(Locale.ROOT, "highest sustained rate (backlog bounded for %d s)",

@@ -144,4 +144,23 @@ class DriverTest {
             busy.join();
         }
     }
+
+    @Test
+    void settle_chargesTheTrialItsCpu_andTellsTheJitsShareOfIt() {
+        Completions completions = new Completions();
+        Driver driver = new Driver(new MemoryTarget(completions, true), completions);
+        Trial trial = driver.burst("burst", 200, Duration.ofSeconds(30));
+
+        assertThat(trial.compilerMicrosPerItem()).as("not settled yet").isEmpty();
+        assertThat(trial.compilerNote("request")).isEmpty();
+        driver.settle(trial, Duration.ofSeconds(5));
+
+        assertThat(trial.cpuPerItem(new Measurement.Missing("unmeasured"))).isInstanceOf(Measurement.Amount.class);
+        // Linux says what HotSpot's compiler threads used: part of the CPU above, never negative.
+        assertThat(ProcessCpu.compilerNanos()).isPositive();
+        assertThat(trial.compilerMicrosPerItem()).isPresent();
+        assertThat(trial.compilerMicrosPerItem().getAsDouble()).isNotNegative();
+        assertThat(trial.compilerNote("request")).startsWith("; of it, the JIT compiler threads: ")
+                .endsWith(" µs per request");
+    }
 }
