@@ -291,8 +291,7 @@ final class ExpiryLoop implements SmartLifecycle {
         TopicPartition marker = offsets.entrySet().stream().filter(e -> stamp.equals(e.getValue().metadata()))
                 .map(Map.Entry::getKey).findFirst().orElseThrow(() -> failure);
         closeProducer(Duration.ZERO);
-        producer = clients.producers().get();
-        producer.initTransactions();
+        openProducer();
         OffsetAndMetadata committed = consumer.committed(Set.of(marker), SETTLE_TIMEOUT).get(marker);
         if (committed != null && stamp.equals(committed.metadata())) {
             commitFailuresLanded.increment();
@@ -463,11 +462,18 @@ final class ExpiryLoop implements SmartLifecycle {
 
     private void open() {
         schedule = new ExpirySchedule(options, clock.millis());
-        producer = clients.producers().get();
-        // Fences any predecessor with the same transactional id and aborts its open transaction at once.
-        producer.initTransactions();
+        openProducer();
         consumer = clients.consumers().get();
         consumer.subscribe(INPUTS, rebalance);
+    }
+
+    /**
+     * A new producer with the loop's transactional id: it fences any predecessor with the same id and settles its
+     * open transaction at once (a crashed instance's is aborted; one whose commit was under way ends as it ends).
+     */
+    private void openProducer() {
+        producer = clients.producers().get();
+        producer.initTransactions();
     }
 
     /**
