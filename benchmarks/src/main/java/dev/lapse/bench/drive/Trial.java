@@ -110,6 +110,18 @@ public final class Trial {
     }
 
     /**
+     * The share of this JVM's CPU over the trial (as in {@link #cpuPerItem}) that went to its JIT compiler threads,
+     * between 0 and 1; empty where {@link #compilerMicrosPerItem} is.
+     */
+    public OptionalDouble compilerShare() {
+        long cpu = settledCpuNanos - startCpuNanos;
+        if (compilerMicrosPerItem().isEmpty() || startCpuNanos < 0 || cpu <= 0) {
+            return OptionalDouble.empty();
+        }
+        return OptionalDouble.of(Math.min(1.0, (double) (settledCompilerNanos - startCompilerNanos) / cpu));
+    }
+
+    /**
      * {@link #compilerMicrosPerItem} as the end of a CPU row's note ("; of it, the JIT compiler threads: 812 µs per
      * request"), or nothing when there is no figure.
      */

@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * Lapse end to end over one channel (the Kafka ingress or REST), every request auto-approved; an item is done when
  * its {@code AccessGranted} is seen. Three steps, each bounded in time whatever Lapse's speed:
  * <ol>
- *   <li><b>Capacity</b>: bursts of requests submitted at once; the first warms up and sizes the next, the last one's
+ *   <li><b>Capacity</b>: bursts of requests submitted at once; the first warms up and sizes the next, more follow
+ *       while a burst drains too fast to tell or the JIT is still compiling the channel's path, and the last one's
  *       drain rate is the estimate.</li>
  *   <li><b>Highest sustained rate</b>: a fraction of the estimate offered for the verification window (30 s); it
  *       holds when the backlog stays bounded ({@link BacklogRule}); then a step higher is tried, otherwise a lower
@@ -119,13 +120,17 @@ public final class LapseSection implements Section {
             Driver driver = new Driver(target, completions);
             List<Row> rows = new ArrayList<>();
 
-            Trial probe = probe(driver);
+            Probe bursts = probe(driver);
+            Trial probe = bursts.last();
             double capacity = probe.drainedPerSecond();
             rows.add(row(BURST, "burst drain (capacity estimate)", capacity == 0
                     ? missing("no request of the bursts was granted", probe)
                     : new Measurement.Rate(capacity, "requests/s"),
-                    String.format(Locale.ROOT, "%,d requests submitted at once, granted in %.1f s%s",
-                            probe.offeredCount(), probe.drainSeconds(), left(probe))));
+                    String.format(Locale.ROOT, "%,d requests submitted at once, granted in %.1f s%s; the last of %d"
+                            + " bursts (after the second, they go on, up to %d, while one drains in under %.1f s or"
+                            + " the JIT compiler threads take over %.0f%% of its CPU)", probe.offeredCount(),
+                            probe.drainSeconds(), left(probe), bursts.bursts(), lapse.maxProbes(),
+                            LONG_ENOUGH * lapse.probeSeconds(), 100 * lapse.maxCompilerShare())));
             if (capacity == 0) {
                 return rows;
             }
@@ -157,27 +162,37 @@ public final class LapseSection implements Section {
     }
 
     /** Bursts until one keeps Lapse busy long enough to be an estimate (the first only warms up and sizes). */
-    private Trial probe(Driver driver) {
+    /** The bursts' last, whose drain rate is the capacity estimate, and how many bursts it took. */
+    private record Probe(Trial last, int bursts) {
+    }
+
+    private Probe probe(Driver driver) {
         int size = lapse.firstProbe();
         Trial last = null;
-        for (int i = 1; i <= lapse.maxProbes(); i++) {
+        int i = 1;
+        for (; i <= lapse.maxProbes(); i++) {
             Trial burst = driver.burst(channel.key + " burst " + i, size, lapse.probeCap());
             driver.drain(burst, lapse.drainCap());
             if (i > 1) {
                 // The first burst only warms up and sizes the next; the JVM is busy compiling after it anyway.
                 driver.settle(burst, Driver.SETTLE_CAP);
             }
-            log.info("{}: burst {} of {} requests granted at {} requests/s in {} s", channel.title(), i, size,
-                    Math.round(burst.drainedPerSecond()), String.format(Locale.ROOT, "%.1f", burst.drainSeconds()));
+            double compiling = burst.compilerShare().orElse(0);
+            log.info("{}: burst {} of {} requests granted at {} requests/s in {} s{}", channel.title(), i, size,
+                    Math.round(burst.drainedPerSecond()), String.format(Locale.ROOT, "%.1f", burst.drainSeconds()),
+                    i > 1 ? String.format(Locale.ROOT, ", %.0f%% of its CPU in the JIT compiler threads",
+                            100 * compiling) : "");
             last = burst;
             boolean longEnough = burst.drainSeconds() >= LONG_ENOUGH * lapse.probeSeconds();
-            if (burst.drainedPerSecond() == 0 || (i >= 2 && (longEnough || size >= lapse.maxProbe()))) {
+            // A JVM still compiling the channel's path would make every rate after it a measure of its JIT.
+            boolean warm = compiling <= lapse.maxCompilerShare();
+            if (burst.drainedPerSecond() == 0 || (i >= 2 && warm && (longEnough || size >= lapse.maxProbe()))) {
                 break;
             }
             size = RateSearch.probeSize(burst.drainedPerSecond(), lapse.probeSeconds(), lapse.firstProbe(),
                     lapse.maxProbe());
         }
-        return last;
+        return new Probe(last, Math.min(i, lapse.maxProbes()));
     }
 
     /** What the search for the highest sustained rate found, and what it tried before. */

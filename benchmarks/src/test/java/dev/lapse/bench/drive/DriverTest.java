@@ -152,6 +152,7 @@ class DriverTest {
         Trial trial = driver.burst("burst", 200, Duration.ofSeconds(30));
 
         assertThat(trial.compilerMicrosPerItem()).as("not settled yet").isEmpty();
+        assertThat(trial.compilerShare()).isEmpty();
         assertThat(trial.compilerNote("request")).isEmpty();
         driver.settle(trial, Duration.ofSeconds(5));
 
@@ -162,5 +163,8 @@ class DriverTest {
         assertThat(trial.compilerMicrosPerItem().getAsDouble()).isNotNegative();
         assertThat(trial.compilerNote("request")).startsWith("; of it, the JIT compiler threads: ")
                 .endsWith(" µs per request");
+        // The same compiler time over the same CPU: a share of the trial's CPU, however small.
+        assertThat(trial.compilerShare()).isPresent();
+        assertThat(trial.compilerShare().getAsDouble()).isBetween(0.0, 1.0);
     }
 }
