@@ -54,8 +54,9 @@ public record BenchOptions(String mode, double matchRate, Duration latencyWindow
      * @param requestedDuration the access each request asks for (the sample policies approve up to an hour)
      */
     public record Lapse(double lowRate, int firstProbe, double probeSeconds, int maxProbe, int maxProbes,
-            double maxCompilerShare, Duration probeCap, double firstFraction, double stepDown, Duration verifyWindow, Duration searchBudget,
-            double boundSeconds, long minBound, Duration drainCap, int restInFlight, Duration requestedDuration) {
+            double maxCompilerShare, Duration probeCap, double firstFraction, double stepDown, Duration verifyWindow,
+            Duration searchBudget, double boundSeconds, long minBound, Duration drainCap, int restInFlight,
+            Duration requestedDuration) {
     }
 
     /**
@@ -141,7 +142,8 @@ public record BenchOptions(String mode, double matchRate, Duration latencyWindow
                 // The search's 80 s hold two 30-s rates after one that failed within seconds (it climbs two steps
                 // at a time while the backlog stays far from its bound, and bisects after a failure).
                 new Lapse(100, 1_000, 5, 50_000, 5, 1.0 / 3, Duration.ofSeconds(20), 1.5, 0.8,
-                        Duration.ofSeconds(30), Duration.ofSeconds(80), 2, 50, Duration.ofSeconds(20), 512, Duration.ofHours(1)),
+                        Duration.ofSeconds(30), Duration.ofSeconds(80), 2, 50, Duration.ofSeconds(20), 512,
+                        Duration.ofHours(1)),
                 new Postgres(10, 10, Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofMillis(2), 200, 20, 40,
                         Duration.ofSeconds(30)),
                 new Revoker(List.of(1_000_000, 10_000_000), "3g", 5_000, 1_000_000, Duration.ofSeconds(22),

@@ -161,11 +161,14 @@ public final class LapseSection implements Section {
         }
     }
 
-    /** Bursts until one keeps Lapse busy long enough to be an estimate (the first only warms up and sizes). */
     /** The bursts' last, whose drain rate is the capacity estimate, and how many bursts it took. */
     private record Probe(Trial last, int bursts) {
     }
 
+    /**
+     * Bursts until one keeps Lapse busy long enough to be an estimate (the first only warms up and sizes) and the JIT
+     * no longer takes more than its share of a burst's CPU, within {@code maxProbes}.
+     */
     private Probe probe(Driver driver) {
         int size = lapse.firstProbe();
         Trial last = null;
