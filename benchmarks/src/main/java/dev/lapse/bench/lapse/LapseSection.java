@@ -172,8 +172,7 @@ public final class LapseSection implements Section {
     private Probe probe(Driver driver) {
         int size = lapse.firstProbe();
         Trial last = null;
-        int i = 1;
-        for (; i <= lapse.maxProbes(); i++) {
+        for (int i = 1; i <= lapse.maxProbes(); i++) {
             Trial burst = driver.burst(channel.key + " burst " + i, size, lapse.probeCap());
             driver.drain(burst, lapse.drainCap());
             if (i > 1) {
@@ -190,12 +189,12 @@ public final class LapseSection implements Section {
             // A JVM still compiling the channel's path would make every rate after it a measure of its JIT.
             boolean warm = compiling <= lapse.maxCompilerShare();
             if (burst.drainedPerSecond() == 0 || (i >= 2 && warm && (longEnough || size >= lapse.maxProbe()))) {
-                break;
+                return new Probe(burst, i);
             }
             size = RateSearch.probeSize(burst.drainedPerSecond(), lapse.probeSeconds(), lapse.firstProbe(),
                     lapse.maxProbe());
         }
-        return new Probe(last, Math.min(i, lapse.maxProbes()));
+        return new Probe(last, lapse.maxProbes());
     }
 
     /** What the search for the highest sustained rate found, and what it tried before. */
