@@ -118,6 +118,11 @@ final class BaselinePipeline implements Target {
         });
     }
 
+    /** The pipeline's topics in the order its records cross them: the source, then each hop's output. */
+    List<String> topics() {
+        return topics;
+    }
+
     /** Why a stage or the watcher stopped, if one did. */
     Optional<String> failure() {
         for (Stage stage : stages) {

@@ -6,6 +6,7 @@ import dev.lapse.bench.Stand;
 import dev.lapse.bench.drive.Completions;
 import dev.lapse.bench.drive.Driver;
 import dev.lapse.bench.drive.Trial;
+import dev.lapse.bench.kafka.HopTimes;
 import dev.lapse.bench.load.BacklogRule;
 import dev.lapse.bench.load.Schedule;
 import dev.lapse.bench.report.Measurement;
@@ -75,10 +76,15 @@ public final class BaselineSection implements Section {
             log.info("Baseline: {} records drained at {} records/s", drained.completedCount(),
                     Math.round(drained.drainedPerSecond()));
 
+            long fromMs = System.currentTimeMillis();
             Trial latency = driver.offer("baseline latency", new Schedule(options.matchRate()),
                     options.latencyWindow(), rule);
             boolean complete = driver.drain(latency, baseline.cap());
+            long toMs = System.currentTimeMillis();
             log.info("Baseline latency at {}/s: {}", Math.round(options.matchRate()), latency.latency().text());
+            // The same breakdown as the Lapse latency rows give, so that hop can be set beside hop.
+            String hops = latency.completedCount() == 0 ? "" : "; hops by record timestamps: "
+                    + HopTimes.describe(stand.bootstrapServers(), pipeline.topics(), fromMs, toMs);
 
             Optional<String> failure = pipeline.failure();
             rows.add(new Row(SUSTAINED, SECTION, "sustained throughput, draining a backlog",
@@ -94,8 +100,8 @@ public final class BaselineSection implements Section {
             rows.add(new Row(LATENCY_MATCH, SECTION, String.format(Locale.ROOT,
                     "produced → seen at the end, at %,.0f records/s offered", options.matchRate()),
                     failure.<Measurement>map(Measurement.Missing::new).orElseGet(latency::latency),
-                    String.format(Locale.ROOT, "%,d records over %.0f s%s", latency.offeredCount(),
-                            latency.offerSeconds(), complete ? "" : left(latency))));
+                    String.format(Locale.ROOT, "%,d records over %.0f s%s%s", latency.offeredCount(),
+                            latency.offerSeconds(), complete ? "" : left(latency), hops)));
         }
         rows.addAll(lapseShaped(stand, runId));
         return rows;
