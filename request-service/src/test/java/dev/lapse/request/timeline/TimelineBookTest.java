@@ -151,4 +151,67 @@ class TimelineBookTest {
                 .extracting(RequestTimeline::requestId).containsExactly("r4", "r2");
         assertThat(book.recent(10)).hasSize(5);
     }
+
+    @Test
+    void find_givesBackExactlyWhatWasApplied_withIdsKeptAsNumbersAndTheDerivedGrantRebuilt() {
+        String requestId = "6f1c3a52-9d0e-4b7a-8c21-5e4f3d2c1b0a";
+        String grantId = dev.lapse.schemas.GrantIds.of(requestId);
+        Instant requestedAt = Instant.parse("2026-11-23T09:00:00.123456789Z");
+        Instant expiresAt = Instant.parse("2026-11-23T10:00:00.040Z");
+        java.util.List<TimelineEvent> applied = java.util.List.of(
+                new TimelineEvent(requestId, "0b8f6c1e-2d3a-4e5f-9a8b-7c6d5e4f3a2b", Stage.REQUESTED, requestedAt,
+                        "USER:alice", "requested SELECT", new TimelineEvent.RequestSummary("alice",
+                        "postgres:crm.public.customers", "SELECT (email)", "ticket 7", 3_600_000, "rest"), null,
+                        null),
+                // an event id that is not in canonical form comes back as it was given
+                new TimelineEvent(requestId, "0B8F6C1E-2D3A-4E5F-9A8B-7C6D5E4F3A2C", Stage.APPROVED,
+                        requestedAt.plusMillis(5), "SERVICE:policy-engine", "approved by auto", null, null, null),
+                new TimelineEvent(requestId, "1b8f6c1e-2d3a-4e5f-9a8b-7c6d5e4f3a2d", Stage.GRANTED,
+                        requestedAt.plusMillis(9), "SERVICE:grant-issuer", "grant " + grantId + " until " + expiresAt,
+                        null, grantId, expiresAt),
+                // a grant's later event, with a detail of its own
+                new TimelineEvent(requestId, "2b8f6c1e-2d3a-4e5f-9a8b-7c6d5e4f3a2e", Stage.EXPIRED,
+                        expiresAt.plusMillis(3), "SERVICE:revoker", "expired, due " + expiresAt, null, grantId, null),
+                // a grant's event whose detail only looks like a grant's: kept as it came
+                new TimelineEvent(requestId, "3b8f6c1e-2d3a-4e5f-9a8b-7c6d5e4f3a2f", Stage.WITHDRAWN,
+                        expiresAt.plusMillis(9), "SERVICE:grant-issuer", "grant " + grantId, null, grantId,
+                        expiresAt));
+        applied.forEach(book::apply);
+
+        RequestTimeline timeline = book.find(requestId).orElseThrow();
+
+        assertThat(timeline.requestId()).isEqualTo(requestId);
+        assertThat(timeline.grantId()).isEqualTo(grantId);
+        assertThat(timeline.expiresAt()).isEqualTo(expiresAt);
+        assertThat(timeline.request().reason()).isEqualTo("ticket 7");
+        assertThat(timeline.steps()).extracting(RequestTimeline.Step::at)
+                .containsExactlyElementsOf(applied.stream().map(TimelineEvent::at).toList());
+        assertThat(timeline.steps()).extracting(RequestTimeline.Step::detail)
+                .containsExactlyElementsOf(applied.stream().map(TimelineEvent::detail).toList());
+        assertThat(book.requestOfGrant(grantId)).contains(requestId);
+        assertThat(book.requestOfGrant(grantId.toUpperCase())).isEmpty();
+        for (TimelineEvent event : applied) {
+            assertThat(book.apply(event)).as(event.eventId()).isFalse();
+        }
+        assertThat(book.apply(new TimelineEvent(requestId, "0b8f6c1e-2d3a-4e5f-9a8b-7c6d5e4f3a2c", Stage.APPROVED,
+                requestedAt.plusMillis(5), "SERVICE:policy-engine", "approved by auto", null, null, null)))
+                .as("the lower-case spelling is another event id").isTrue();
+    }
+
+    @Test
+    void apply_beyondMaxRequests_forgetsADerivedGrant() {
+        TimelineBook small = new TimelineBook(1);
+        String first = "6f1c3a52-9d0e-4b7a-8c21-5e4f3d2c1b0a";
+        String second = "7f1c3a52-9d0e-4b7a-8c21-5e4f3d2c1b0a";
+        for (String id : java.util.List.of(first, second)) {
+            String grantId = dev.lapse.schemas.GrantIds.of(id);
+            small.apply(new TimelineEvent(id, dev.lapse.schemas.EventIds.once("granted", id), Stage.GRANTED, T0,
+                    "SERVICE:x", "grant " + grantId + " until " + T0.plusSeconds(60), null, grantId,
+                    T0.plusSeconds(60)));
+        }
+
+        assertThat(small.find(first)).isEmpty();
+        assertThat(small.requestOfGrant(dev.lapse.schemas.GrantIds.of(first))).isEmpty();
+        assertThat(small.requestOfGrant(dev.lapse.schemas.GrantIds.of(second))).contains(second);
+    }
 }

@@ -1,5 +1,6 @@
 package dev.lapse.schemas.kafka;
 
+import dev.lapse.schemas.HexIds;
 import java.util.HashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -35,7 +36,7 @@ final class ClaimTable {
 
     /** Claims {@code requestId} for the record at {@code topic-partition@offset}, replacing an earlier claim. */
     synchronized void put(String requestId, String topic, int partition, long offset) {
-        long[] uuid = canonicalUuid(requestId);
+        long[] uuid = HexIds.canonicalUuidBits(requestId);
         long packed = pack(topic, partition, offset);
         if (uuid != null && packed != 0) {
             asText.remove(requestId);
@@ -67,14 +68,14 @@ final class ClaimTable {
                 // not a source this class wrote: kept as text below
             }
         }
-        removePacked(canonicalUuid(requestId));
+        removePacked(HexIds.canonicalUuidBits(requestId));
         asText.put(requestId, source);
     }
 
     /** Forgets the claim on {@code requestId}, if any. */
     synchronized void remove(String requestId) {
         asText.remove(requestId);
-        removePacked(canonicalUuid(requestId));
+        removePacked(HexIds.canonicalUuidBits(requestId));
     }
 
     /** The record that claimed {@code requestId} ({@code topic-partition@offset}), or null when none did. */
@@ -83,7 +84,7 @@ final class ClaimTable {
         if (text != null) {
             return text;
         }
-        long[] uuid = canonicalUuid(requestId);
+        long[] uuid = HexIds.canonicalUuidBits(requestId);
         if (uuid == null) {
             return null;
         }
@@ -97,7 +98,7 @@ final class ClaimTable {
         if (text != null) {
             return !text.equals(source(topic, partition, offset));
         }
-        long[] uuid = canonicalUuid(requestId);
+        long[] uuid = HexIds.canonicalUuidBits(requestId);
         if (uuid == null) {
             return false;
         }
@@ -212,42 +213,5 @@ final class ClaimTable {
         h *= 0xc4ceb9fe1a85ec53L;
         h ^= h >>> 33;
         return (int) h & mask;
-    }
-
-    /**
-     * The 128 bits of a UUID written in canonical form (8-4-4-4-12 lower-case hex digits), or null for any other text:
-     * {@code UUID.fromString} also takes upper case and shorter groups, which are different request ids.
-     */
-    static long @Nullable [] canonicalUuid(String id) {
-        if (id.length() != 36) {
-            return null;
-        }
-        long high = 0;
-        long low = 0;
-        int digits = 0;
-        for (int i = 0; i < 36; i++) {
-            char c = id.charAt(i);
-            if (i == 8 || i == 13 || i == 18 || i == 23) {
-                if (c != '-') {
-                    return null;
-                }
-                continue;
-            }
-            int value;
-            if (c >= '0' && c <= '9') {
-                value = c - '0';
-            } else if (c >= 'a' && c <= 'f') {
-                value = c - 'a' + 10;
-            } else {
-                return null;
-            }
-            if (digits < 16) {
-                high = (high << 4) | value;
-            } else {
-                low = (low << 4) | value;
-            }
-            digits++;
-        }
-        return new long[] {high, low};
     }
 }

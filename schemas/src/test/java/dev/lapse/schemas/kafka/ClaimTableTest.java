@@ -121,15 +121,4 @@ class ClaimTableTest {
             assertThat(table.claimant(id)).as(id).isEqualTo(expected.get(id));
         }
     }
-
-    @Test
-    void canonicalUuid_readsOnlyTheCanonicalForm() {
-        UUID uuid = UUID.fromString(ID);
-        assertThat(ClaimTable.canonicalUuid(ID))
-                .containsExactly(uuid.getMostSignificantBits(), uuid.getLeastSignificantBits());
-        assertThat(ClaimTable.canonicalUuid("ffffffff-ffff-ffff-ffff-ffffffffffff")).containsExactly(-1L, -1L);
-        assertThat(ClaimTable.canonicalUuid(ID.toUpperCase())).isNull();
-        assertThat(ClaimTable.canonicalUuid(ID.replace('-', '_'))).isNull();
-        assertThat(ClaimTable.canonicalUuid("req-1")).isNull();
-    }
 }
