@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -322,14 +323,23 @@ public final class TimelineBook {
         TimelineEvent event(String requestId) {
             String eventId = idText != null ? idText : new UUID(idHigh, idLow).toString();
             String grantId = grantId(requestId);
-            Instant expiresAt = more instanceof Instant end ? end
-                    : more instanceof Unusual unusual ? unusual.expiresAt() : null;
+            if (more instanceof Unusual unusual) {
+                return new TimelineEvent(requestId, eventId, stage, at(), by, detail(grantId, unusual.expiresAt()),
+                        unusual.summary(), grantId, unusual.expiresAt(), unusual.approvalNeeded(), unusual.vote());
+            }
+            Instant expiresAt = more instanceof Instant end ? end : null;
             TimelineEvent.RequestSummary summary = more instanceof TimelineEvent.RequestSummary requested ? requested
-                    : more instanceof Unusual unusual ? unusual.summary() : null;
-            Unusual unusual = more instanceof Unusual u ? u : null;
-            return new TimelineEvent(requestId, eventId, stage, at(), by,
-                    detail != null ? detail : grantDetail(grantId, expiresAt), summary, grantId, expiresAt,
-                    unusual == null ? null : unusual.approvalNeeded(), unusual == null ? null : unusual.vote());
+                    : null;
+            return new TimelineEvent(requestId, eventId, stage, at(), by, detail(grantId, expiresAt), summary, grantId,
+                    expiresAt);
+        }
+
+        /** The detail as it came; null only where it was the grant's own, which both its id and its end rebuild. */
+        private String detail(@Nullable String grantId, @Nullable Instant expiresAt) {
+            if (detail != null) {
+                return detail;
+            }
+            return grantDetail(Objects.requireNonNull(grantId), Objects.requireNonNull(expiresAt));
         }
     }
 
