@@ -13,12 +13,13 @@ import java.util.List;
  * @param baseline the baseline pipeline's run
  * @param lapse the Lapse runs, per channel
  * @param postgres the runs with grants provisioned in PostgreSQL
+ * @param readModel request-service's read model's heap
  * @param revoker the revoker's heap, restore and expiry-lag measurements
  * @param wheel the timing wheel's micro-benchmarks
  * @param policy the policy decision's micro-benchmark
  */
 public record BenchOptions(String mode, double matchRate, Duration latencyWindow, Baseline baseline, Lapse lapse,
-        Postgres postgres, Revoker revoker, Wheel wheel, Policy policy) {
+        Postgres postgres, ReadModel readModel, Revoker revoker, Wheel wheel, Policy policy) {
 
     /**
      * How the baseline pipeline is warmed up and measured.
@@ -77,6 +78,15 @@ public record BenchOptions(String mode, double matchRate, Duration latencyWindow
      */
     public record Postgres(int sessions, int grantsEach, Duration shortest, Duration longest, Duration pollEvery,
             int compareRequests, double compareRate, int warmupRequests, Duration cap) {
+    }
+
+    /**
+     * How request-service's read model is measured.
+     *
+     * @param requests the requests its book is filled with, and holds (its size)
+     * @param maxHeap the forked JVM's {@code -Xmx}
+     */
+    public record ReadModel(int requests, String maxHeap) {
     }
 
     /**
@@ -146,6 +156,7 @@ public record BenchOptions(String mode, double matchRate, Duration latencyWindow
                         Duration.ofHours(1)),
                 new Postgres(10, 10, Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofMillis(2), 200, 20, 40,
                         Duration.ofSeconds(30)),
+                new ReadModel(100_000, "1g"),
                 new Revoker(List.of(1_000_000, 10_000_000), "3g", 5_000, 1_000_000, Duration.ofSeconds(22),
                         Duration.ofMinutes(1), Duration.ofSeconds(60)),
                 new Wheel(List.of(10_000, 1_000_000, 10_000_000), 1, "6g", 1, 3, Duration.ofMillis(300), 1),
@@ -160,6 +171,7 @@ public record BenchOptions(String mode, double matchRate, Duration latencyWindow
                         Duration.ofSeconds(8), 2, 20, Duration.ofSeconds(15), 16, Duration.ofHours(1)),
                 new Postgres(5, 1, Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofMillis(2), 20, 10, 10,
                         Duration.ofSeconds(30)),
+                new ReadModel(10_000, "256m"),
                 new Revoker(List.of(10_000, 100_000), "512m", 500, 10_000, Duration.ofSeconds(15),
                         Duration.ofSeconds(2), Duration.ofSeconds(30)),
                 new Wheel(List.of(10_000), 0, "512m", 0, 1, Duration.ofMillis(20), 10),

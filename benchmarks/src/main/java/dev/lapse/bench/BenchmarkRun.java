@@ -3,6 +3,7 @@ package dev.lapse.bench;
 import dev.lapse.bench.approval.ApprovalSection;
 import dev.lapse.bench.baseline.BaselineSection;
 import dev.lapse.bench.lapse.LapseSection;
+import dev.lapse.bench.lapse.ReadModelSection;
 import dev.lapse.bench.policy.PolicySection;
 import dev.lapse.bench.postgres.PostgresSection;
 import dev.lapse.bench.report.Measurement;
@@ -55,7 +56,8 @@ public final class BenchmarkRun {
     /**
      * The sections of a run, in order, by the key {@code --sections} names them with. The baseline runs first, then
      * each Lapse channel, then the ratios, which read the rows before them, then PostgreSQL (which provisions grants
-     * of its own in a database of its own). The revoker comes after them because it stops Lapse's services to
+     * of its own in a database of its own), the approvals and the read model's heap (in a forked JVM). The revoker
+     * comes after them because it stops Lapse's services to
      * measure a revoker of its own alone; the micro-benchmarks (the wheel's, the policy decision's), which need no
      * service, come last.
      */
@@ -67,6 +69,7 @@ public final class BenchmarkRun {
         sections.put("ratio", new RatioSection(options));
         sections.put("postgres", new PostgresSection(options));
         sections.put("approvals", new ApprovalSection(options));
+        sections.put("readmodel", new ReadModelSection(options));
         sections.put("revoker", new RevokerSection(options));
         sections.put("wheel", new WheelSection(options));
         sections.put("policy", new PolicySection(options));

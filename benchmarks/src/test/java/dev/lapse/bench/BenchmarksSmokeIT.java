@@ -36,6 +36,7 @@ class BenchmarksSmokeIT {
                 "postgres.expiry.read-denied", "postgres.expiry.expired", "postgres.expiry.withdrawn",
                 "postgres.granted.event-only", "postgres.granted.provisioned", "postgres.granted.added",
                 "approval.vote-to-granted",
+                "readmodel.heap",
                 "revoker.heap.10000", "revoker.heap.100000", "revoker.restore", "revoker.lag.emitted",
                 "revoker.lag.seen",
                 "wheel.timing-wheel.add.10000", "wheel.timing-wheel.cancel.10000", "wheel.timing-wheel.advance.10000",

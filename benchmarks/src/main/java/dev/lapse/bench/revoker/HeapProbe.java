@@ -1,10 +1,9 @@
 package dev.lapse.bench.revoker;
 
+import dev.lapse.bench.LiveHeap;
 import dev.lapse.revoker.expiry.ActiveGrant;
 import dev.lapse.revoker.expiry.ExpirySchedule;
 import dev.lapse.schemas.GrantIds;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
 import java.lang.ref.Reference;
 import java.time.Instant;
 import java.util.UUID;
@@ -20,14 +19,13 @@ public final class HeapProbe {
 
     static final String LINE = "heap";
     private static final long START_MS = 1_700_000_000_000L;
-    private static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
 
     private HeapProbe() {
     }
 
     public static void main(String[] args) {
         int requesters = Integer.parseInt(args[0]);
-        long baseline = usedAfterFullGc();
+        long baseline = LiveHeap.bytesAfterFullGc();
         ExpirySchedule schedule = new ExpirySchedule(new ExpirySchedule.Options(10, 512), START_MS);
         int watched = 0;
         for (int a = 1; a < args.length; a++) {
@@ -41,7 +39,7 @@ public final class HeapProbe {
                         Instant.ofEpochMilli(START_MS + 1 + Math.floorMod(watched * 2_654_435_761L, 2_592_000_000L))));
             }
             long fillNs = System.nanoTime() - startNs;
-            long used = usedAfterFullGc() - baseline;
+            long used = LiveHeap.bytesAfterFullGc() - baseline;
             System.out.printf("%s %d %d %.0f%n", LINE, schedule.size(), used,
                     (double) fillNs / Math.max(1, target - from));
         }
@@ -53,16 +51,5 @@ public final class HeapProbe {
         long mixed = i * 0x9E3779B97F4A7C15L;
         return new UUID((mixed & 0xFFFF_FFFF_FFFF_0FFFL) | 0x4000L,
                 (i & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L).toString();
-    }
-
-    private static long usedAfterFullGc() {
-        long used = Long.MAX_VALUE;
-        // Several collections: one may leave objects that reference processing frees only later; the lowest reading
-        // is the one with nothing but live objects.
-        for (int i = 0; i < 4; i++) {
-            System.gc();
-            used = Math.min(used, MEMORY.getHeapMemoryUsage().getUsed());
-        }
-        return used;
     }
 }

@@ -35,8 +35,8 @@ import org.jspecify.annotations.Nullable;
  * pauses did. So the book keeps as little per request as it can give back exactly: ids that are canonical UUIDs
  * (request and event ids) as 128 bits, times as seconds and nanos, a grant id that is the one {@link GrantIds}
  * derives from the request id not at all, nor the detail of a grant that says only its id and end; one shared
- * instance of each value many requests repeat. An auto-approved request's three events take about 530 bytes so,
- * where they took about 950 as {@link TimelineEvent}s (class histograms under load, 2026-11-30).
+ * instance of each value many requests repeat. An auto-approved request's three events take about 600 bytes so,
+ * where they took about 1,080 as {@link TimelineEvent}s (the benchmarks' read-model row, 2026-11-30).
  */
 public final class TimelineBook {
 
