@@ -63,10 +63,14 @@ public final class TimelineBook {
                     return false;
                 }
                 String requestId = eldest.getKey().toString();
+                boolean derivedRemoved = false;
                 for (Kept kept : eldest.getValue()) {
-                    String grantId = kept.grantId(requestId);
-                    if (grantId != null) {
-                        requestByGrant.remove(grantKey(grantId));
+                    if (kept.more() instanceof Unusual unusual && unusual.grantId() != null) {
+                        requestByGrant.remove(grantKey(unusual.grantId()));
+                    } else if (kept.hasDerivedGrant() && !derivedRemoved) {
+                        // Every event of the grant names the same derived id: hash it once.
+                        requestByGrant.remove(grantKey(GrantIds.of(requestId)));
+                        derivedRemoved = true;
                     }
                 }
                 mayAwaitVotes.remove(eldest.getKey());
@@ -123,17 +127,14 @@ public final class TimelineBook {
             detail = shared.intern(detail);
         }
         TimelineEvent.RequestSummary summary = kept(event.summary());
+        boolean plain = event.approvalNeeded() == null && event.vote() == null;
         Object more;
-        if (event.approvalNeeded() != null || event.vote() != null || (grantId != null && !derivedGrant)
-                || (summary != null && (grantId != null || event.expiresAt() != null))
-                || (grantId == null && event.expiresAt() != null)) {
-            more = new Unusual(summary, grantId, event.expiresAt(), event.approvalNeeded(), event.vote());
-        } else if (summary != null) {
+        if (plain && grantId == null && event.expiresAt() == null) {
             more = summary;
-        } else if (derivedGrant) {
+        } else if (plain && summary == null && derivedGrant) {
             more = event.expiresAt() != null ? event.expiresAt() : DerivedGrant.WITHOUT_END;
         } else {
-            more = null;
+            more = new Unusual(summary, grantId, event.expiresAt(), event.approvalNeeded(), event.vote());
         }
         return new Kept(id == null ? 0 : id[0], id == null ? 0 : id[1], id == null ? event.eventId() : null,
                 event.at().getEpochSecond(), event.at().getNano(), event.stage(), shared.intern(event.by()), detail,
@@ -179,17 +180,17 @@ public final class TimelineBook {
             return OptionalLong.empty();
         }
         // The last of each stage in the fold's order (time, then stage) is the latest one of that stage.
-        Instant requestedAt = null;
-        Instant grantedAt = null;
+        Kept requested = null;
+        Kept granted = null;
         for (Kept event : events) {
-            if (event.stage() == Stage.REQUESTED && (requestedAt == null || !event.at().isBefore(requestedAt))) {
-                requestedAt = event.at();
-            } else if (event.stage() == Stage.GRANTED && (grantedAt == null || !event.at().isBefore(grantedAt))) {
-                grantedAt = event.at();
+            if (event.stage() == Stage.REQUESTED && (requested == null || !event.isBefore(requested))) {
+                requested = event;
+            } else if (event.stage() == Stage.GRANTED && (granted == null || !event.isBefore(granted))) {
+                granted = event;
             }
         }
-        return requestedAt == null || grantedAt == null ? OptionalLong.empty()
-                : OptionalLong.of(grantedAt.toEpochMilli() - requestedAt.toEpochMilli());
+        return requested == null || granted == null ? OptionalLong.empty()
+                : OptionalLong.of(granted.at().toEpochMilli() - requested.at().toEpochMilli());
     }
 
     /** The request a grant belongs to. */
@@ -313,8 +314,17 @@ public final class TimelineBook {
             return Instant.ofEpochSecond(atSecond, atNano);
         }
 
+        boolean isBefore(Kept other) {
+            return atSecond < other.atSecond || (atSecond == other.atSecond && atNano < other.atNano);
+        }
+
+        /** Whether the event names its request's derived grant id, which is rebuilt rather than kept. */
+        boolean hasDerivedGrant() {
+            return more instanceof Instant || more == DerivedGrant.WITHOUT_END;
+        }
+
         @Nullable String grantId(String requestId) {
-            if (more instanceof Instant || more == DerivedGrant.WITHOUT_END) {
+            if (hasDerivedGrant()) {
                 return GrantIds.of(requestId);
             }
             return more instanceof Unusual unusual ? unusual.grantId() : null;
