@@ -179,8 +179,11 @@ public final class PostgresSection implements Section {
                 new Row(ADDED, SECTION, addedFigure(), value.apply(why), ""));
     }
 
-    /** A comparison run: its trial, the requests it submitted, and where their time went hop by hop. */
-    private record Comparison(Trial trial, List<String> ids, String hops) {
+    /**
+     * A comparison run: its trial, the requests it submitted, where their time went hop by hop, and how long it waited
+     * for the JVM to come to rest first (a note's ending).
+     */
+    private record Comparison(Trial trial, List<String> ids, String hops, String rested) {
     }
 
     /** Submitted → granted over REST at the comparison rate, until every request is granted or the cap passes. */
@@ -204,6 +207,16 @@ public final class PostgresSection implements Section {
                 }
             };
             Driver driver = new Driver(target, completions);
+            // A measured pass starts once the JVM is quiet, as the Lapse latency trials do: right after a restart the
+            // JIT compiles the restarted service's paths, and its compiler threads can take both cores meanwhile.
+            String rested = "";
+            if (hopsReported) {
+                Driver.Quiet quiet = driver.awaitQuiet(Driver.REST_CAP);
+                rested = quiet.quiet()
+                        ? String.format(Locale.ROOT, "; started after %.1f s for the JVM to come to rest",
+                                quiet.waitedMs() / 1000.0)
+                        : String.format(Locale.ROOT, "; the JVM was still busy after %.0f s", quiet.waitedMs() / 1000.0);
+            }
             long fromMs = System.currentTimeMillis();
             // Never stopped early: the rate is modest, and every request must end for the rows and the clean-up.
             Trial trial = driver.offer("postgres " + what, new Schedule(options.compareRate()), window,
@@ -213,7 +226,7 @@ public final class PostgresSection implements Section {
                     trial.latency().text());
             String hops = hopsReported ? HopTimes.describe(stand.bootstrapServers(), HopTimes.REQUEST_PATH, fromMs,
                     System.currentTimeMillis()) : "";
-            return new Comparison(trial, List.copyOf(ids), hops);
+            return new Comparison(trial, List.copyOf(ids), hops, rested);
         }
     }
 
@@ -356,11 +369,11 @@ public final class PostgresSection implements Section {
                 && fate.granted().getProvisioned().isEmpty()).count();
         List<Row> rows = new ArrayList<>();
         rows.add(new Row(EVENT_ONLY, SECTION, compareFigure("granted as an event only"), eventOnly.trial().latency(),
-                compareNote(eventOnly.trial(), String.format(Locale.ROOT, "grant-issuer without a target, as in the Lapse"
+                compareNote(eventOnly, String.format(Locale.ROOT, "grant-issuer without a target, as in the Lapse"
                         + " rows above; %d of them granted with nothing provisioned; hops by record timestamps: %s",
                         eventOnlyCount, eventOnly.hops()))));
         rows.add(new Row(PROVISIONED, SECTION, compareFigure("provisioned in PostgreSQL"),
-                provisioned.trial().latency(), compareNote(provisioned.trial(), String.format(Locale.ROOT, "grant-issuer with the target postgres, after"
+                provisioned.trial().latency(), compareNote(provisioned, String.format(Locale.ROOT, "grant-issuer with the target postgres, after"
                         + " the expiry runs warmed it: %d granted with a role made in the database; then %d revoked"
                         + " and withdrawn; hops by record timestamps: %s", provisionedCount, revoked,
                         provisioned.hops()))));
@@ -378,7 +391,8 @@ public final class PostgresSection implements Section {
         return rows;
     }
 
-    private String compareNote(Trial trial, String what) {
+    private String compareNote(Comparison comparison, String what) {
+        Trial trial = comparison.trial();
         StringBuilder note = new StringBuilder(String.format(Locale.ROOT, "%,d requests over REST, each for an"
                 + " hour, after %d unreported at the same rate; %s", trial.offeredCount(), options.warmupRequests(),
                 what));
@@ -390,6 +404,7 @@ public final class PostgresSection implements Section {
             note.append(String.format(Locale.ROOT, "; %,d failed (first: %s)", trial.failedCount(),
                     trial.firstFailure().orElse("")));
         }
+        note.append(comparison.rested());
         return note.toString();
     }
 
