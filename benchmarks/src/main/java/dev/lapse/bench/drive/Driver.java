@@ -3,6 +3,7 @@ package dev.lapse.bench.drive;
 import dev.lapse.bench.load.BacklogRule;
 import dev.lapse.bench.load.Schedule;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -134,6 +135,13 @@ public final class Driver {
      * compiler threads' then ({@link ProcessCpu}).
      */
     public record Quiet(boolean quiet, long waitedMs, long cpuNanos, long compilerNanos) {
+
+        /** How the wait ended, as the end of a latency row's note ("; started after 0.3 s for the JVM to ..."). */
+        public String note() {
+            return quiet ? String.format(Locale.ROOT, "; started after %.1f s for the JVM to come to rest",
+                    waitedMs / 1000.0) : String.format(Locale.ROOT, "; the JVM was still busy after %.0f s (what an"
+                            + " earlier trial left shared the cores)", waitedMs / 1000.0);
+        }
     }
 
     /**

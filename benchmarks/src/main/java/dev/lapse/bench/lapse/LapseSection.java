@@ -285,9 +285,7 @@ public final class LapseSection implements Section {
                 "; stopped after %.1f s, its backlog past %,d (%.0f s of the burst drain): Lapse is overloaded at this"
                         + " rate", atMs / 1000.0, rule.bound(), lapse.boundSeconds())));
         note.append(left(trial));
-        note.append(rest.quiet() ? String.format(Locale.ROOT, "; started after %.1f s for the JVM to come to rest",
-                rest.waitedMs() / 1000.0) : String.format(Locale.ROOT, "; the JVM was still busy after %.0f s (what an "
-                        + "earlier trial left shared the cores)", rest.waitedMs() / 1000.0));
+        note.append(rest.note());
         if (hops && trial.completedCount() > 0) {
             note.append("; hops by record timestamps: ").append(HopTimes.describe(stand.bootstrapServers(),
                     HopTimes.REQUEST_PATH, fromMs, toMs));

@@ -209,14 +209,7 @@ public final class PostgresSection implements Section {
             Driver driver = new Driver(target, completions);
             // A measured pass starts once the JVM is quiet, as the Lapse latency trials do: right after a restart the
             // JIT compiles the restarted service's paths, and its compiler threads can take both cores meanwhile.
-            String rested = "";
-            if (hopsReported) {
-                Driver.Quiet quiet = driver.awaitQuiet(Driver.REST_CAP);
-                rested = quiet.quiet()
-                        ? String.format(Locale.ROOT, "; started after %.1f s for the JVM to come to rest",
-                                quiet.waitedMs() / 1000.0)
-                        : String.format(Locale.ROOT, "; the JVM was still busy after %.0f s", quiet.waitedMs() / 1000.0);
-            }
+            String rested = hopsReported ? driver.awaitQuiet(Driver.REST_CAP).note() : "";
             long fromMs = System.currentTimeMillis();
             // Never stopped early: the rate is modest, and every request must end for the rows and the clean-up.
             Trial trial = driver.offer("postgres " + what, new Schedule(options.compareRate()), window,
