@@ -1,6 +1,7 @@
 package dev.lapse.bench.lapse;
 
 import dev.lapse.bench.LiveHeap;
+import dev.lapse.bench.ProbeRequestIds;
 import dev.lapse.event.AccessApproved;
 import dev.lapse.event.AccessGranted;
 import dev.lapse.event.AccessRequested;
@@ -17,7 +18,6 @@ import java.lang.ref.Reference;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * The heap request-service's read model keeps per request, measured in a JVM of its own so that nothing else lives on
@@ -47,13 +47,13 @@ public final class ReadModelProbe {
         fill(book, requests, 0);
         long fillNs = System.nanoTime() - startNs;
         long used = LiveHeap.bytesAfterFullGc() - baseline;
-        System.out.printf("%s %d %d %.0f%n", LINE, requests, used, (double) fillNs / requests);
+        new LiveHeap.Reading(requests, used, (double) fillNs / requests).print(LINE);
         Reference.reachabilityFence(book);
     }
 
     private static void fill(TimelineBook book, int requests, long firstId) {
         for (long i = firstId; i < firstId + requests; i++) {
-            String requestId = new UUID(i * 0x9E3779B97F4A7C15L | 0x4000L, i | 0x8000_0000_0000_0000L).toString();
+            String requestId = ProbeRequestIds.of(i);
             Instant at = START.plusMillis(i);
             for (Object event : List.of(requested(requestId, at), approved(requestId, at.plusMillis(4)),
                     granted(requestId, at.plusMillis(9)))) {

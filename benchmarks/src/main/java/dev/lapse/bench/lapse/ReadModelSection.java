@@ -2,6 +2,7 @@ package dev.lapse.bench.lapse;
 
 import dev.lapse.bench.BenchOptions;
 import dev.lapse.bench.ForkedJvm;
+import dev.lapse.bench.LiveHeap;
 import dev.lapse.bench.Section;
 import dev.lapse.bench.Stand;
 import dev.lapse.bench.report.Measurement;
@@ -44,22 +45,21 @@ public final class ReadModelSection implements Section {
                 options.requests());
         ForkedJvm.Outcome probe = ForkedJvm.run("the read-model probe", List.of("-Xmx" + options.maxHeap()),
                 ReadModelProbe.class, List.of(Integer.toString(options.requests())), TIMEOUT);
-        String prefix = ReadModelProbe.LINE + " " + options.requests() + " ";
-        String line = probe.out().stream().filter(l -> l.startsWith(prefix)).findFirst().orElse(null);
-        if (line == null) {
+        LiveHeap.Reading reading = LiveHeap.Reading.find(probe.out(), ReadModelProbe.LINE, options.requests())
+                .orElse(null);
+        if (reading == null) {
             log.warn("The read-model probe failed: {}\n{}", probe.failure(), String.join("\n", probe.err()));
             return List.of(new Row(HEAP, SECTION, figure, new Measurement.Missing(probe.failure() != null
                     ? probe.failure() : "the read-model probe printed no figure"), ""));
         }
-        String[] fields = line.split(" ");
-        long bytes = Long.parseLong(fields[2]);
+        long bytes = reading.bytes();
         return List.of(new Row(HEAP, SECTION, figure, new Measurement.Amount((double) bytes / options.requests(),
                 "bytes/request"), String.format(Locale.ROOT, "%,.0f MB in all: a TimelineBook of %,d requests (the"
                 + " service's default lapse.request.timeline-max-requests is 100,000), each the requested, approved"
                 + " and granted events of an auto-approved SELECT as the service maps them from Avro (UUID request"
                 + " and event ids, the derived grant id, fresh strings as a decoder makes them), filled at %,.0f"
                 + " ns/request; heap in use after System.gc() minus before filling, in a forked JVM (-Xmx%s) with"
-                + " nothing else on its heap", bytes / 1e6, options.requests(), Double.parseDouble(fields[3]),
+                + " nothing else on its heap", bytes / 1e6, options.requests(), reading.fillNsPerItem(),
                 options.maxHeap())));
     }
 }

@@ -1,12 +1,12 @@
 package dev.lapse.bench.revoker;
 
 import dev.lapse.bench.LiveHeap;
+import dev.lapse.bench.ProbeRequestIds;
 import dev.lapse.revoker.expiry.ActiveGrant;
 import dev.lapse.revoker.expiry.ExpirySchedule;
 import dev.lapse.schemas.GrantIds;
 import java.lang.ref.Reference;
 import java.time.Instant;
-import java.util.UUID;
 
 /**
  * The heap the revoker keeps per active grant, measured in a JVM of its own so that nothing else (the run's broker,
@@ -33,23 +33,15 @@ public final class HeapProbe {
             int from = watched;
             long startNs = System.nanoTime();
             for (; watched < target; watched++) {
-                String requestId = requestId(watched);
+                String requestId = ProbeRequestIds.of(watched);
                 // Expiries spread over 30 days, as long and short grants mix; the grant id derived, as Lapse's are.
                 schedule.watch(new ActiveGrant(requestId, GrantIds.of(requestId), "user-" + watched % requesters,
                         Instant.ofEpochMilli(START_MS + 1 + Math.floorMod(watched * 2_654_435_761L, 2_592_000_000L))));
             }
             long fillNs = System.nanoTime() - startNs;
             long used = LiveHeap.bytesAfterFullGc() - baseline;
-            System.out.printf("%s %d %d %.0f%n", LINE, schedule.size(), used,
-                    (double) fillNs / Math.max(1, target - from));
+            new LiveHeap.Reading(schedule.size(), used, (double) fillNs / Math.max(1, target - from)).print(LINE);
         }
         Reference.reachabilityFence(schedule);
-    }
-
-    /** A request id as Lapse makes them: a random-looking version 4 UUID. */
-    private static String requestId(long i) {
-        long mixed = i * 0x9E3779B97F4A7C15L;
-        return new UUID((mixed & 0xFFFF_FFFF_FFFF_0FFFL) | 0x4000L,
-                (i & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L).toString();
     }
 }

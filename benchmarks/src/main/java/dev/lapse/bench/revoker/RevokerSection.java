@@ -2,6 +2,7 @@ package dev.lapse.bench.revoker;
 
 import dev.lapse.bench.BenchOptions;
 import dev.lapse.bench.ForkedJvm;
+import dev.lapse.bench.LiveHeap;
 import dev.lapse.bench.Section;
 import dev.lapse.bench.Stand;
 import dev.lapse.bench.kafka.ClientSettings;
@@ -108,21 +109,19 @@ public final class RevokerSection implements Section {
         for (int grants : options.heapGrants()) {
             String figure = String.format(Locale.ROOT, "heap per active grant, %,d grants watched, after full GCs",
                     grants);
-            String prefix = HeapProbe.LINE + " " + grants + " ";
-            String line = lines.stream().filter(l -> l.startsWith(prefix)).findFirst().orElse(null);
-            if (line == null) {
+            LiveHeap.Reading reading = LiveHeap.Reading.find(lines, HeapProbe.LINE, grants).orElse(null);
+            if (reading == null) {
                 rows.add(new Row(heapId(grants), SECTION, figure, new Measurement.Missing(
                         failure != null ? failure : "the heap probe printed no figure for " + grants), ""));
                 continue;
             }
-            String[] fields = line.split(" ");
-            long bytes = Long.parseLong(fields[2]);
+            long bytes = reading.bytes();
             rows.add(new Row(heapId(grants), SECTION, figure, new Measurement.Amount((double) bytes / grants,
                     "bytes/grant"), String.format(Locale.ROOT, "%,.0f MB in all: the revoker's ExpirySchedule"
                     + " (timing wheel, key index, requester dictionary) holding grants with UUID request ids, derived"
                     + " grant ids, %,d distinct requesters and expiries over 30 days, filled at %,.0f ns/grant; heap in"
                     + " use after System.gc() minus before filling, in a forked JVM (-Xmx%s) with nothing else on"
-                    + " its heap", bytes / 1e6, options.heapRequesters(), Double.parseDouble(fields[3]),
+                    + " its heap", bytes / 1e6, options.heapRequesters(), reading.fillNsPerItem(),
                     options.heapMaxHeap())));
         }
         return rows;
