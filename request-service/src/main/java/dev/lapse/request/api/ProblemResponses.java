@@ -25,6 +25,29 @@ class ProblemResponses extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemResponses.class);
 
+    /**
+     * The answer to a failure of a call answered asynchronously by {@link AsyncAnswers}: the same as the handler
+     * below for that exception gives.
+     */
+    ResponseEntity<ProblemDetail> answer(Throwable failure) {
+        ProblemDetail problem;
+        if (failure instanceof InvalidRequestException e) {
+            problem = invalid(e);
+        } else if (failure instanceof RequestConflictException e) {
+            problem = conflict(e);
+        } else if (failure instanceof ForbiddenException e) {
+            return forbidden(e);
+        } else if (failure instanceof WriteUnavailableException e) {
+            return unavailable(e);
+        } else if (failure instanceof Exception e) {
+            return unexpected(e);
+        } else {
+            return unexpected(new IllegalStateException(failure));
+        }
+        return ResponseEntity.status(problem.getStatus()).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(problem);
+    }
+
     @ExceptionHandler(InvalidRequestException.class)
     ProblemDetail invalid(InvalidRequestException e) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,

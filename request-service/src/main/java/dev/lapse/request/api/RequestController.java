@@ -9,13 +9,14 @@ import dev.lapse.request.submission.Submission;
 import dev.lapse.request.submission.SubmissionValidator;
 import dev.lapse.request.timeline.RequestTimeline;
 import dev.lapse.request.timeline.TimelineBook;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.net.URI;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -29,10 +30,12 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * The REST API: submit a request, read its timeline, revoke a grant. A submission is answered 202 once Kafka has
- * committed it; its timeline follows within milliseconds at {@code /v1/requests/{id}}. Every call has a verified
- * {@link Caller} (see {@code dev.lapse.request.security}); what the caller may do is {@link RequestAccess}'s: the
- * requester of a submission is the caller, with the caller's groups; a request is seen by its requester, the
- * members of its approver groups and admins (404 to anyone else); a grant is revoked by its requester or an admin.
+ * it and the gate has judged it (or {@code lapse.request.verdict-timeout} passed), by {@link AsyncAnswers}, so no
+ * server thread waits meanwhile; its timeline follows within milliseconds at {@code /v1/requests/{id}}. Every call
+ * has a verified {@link Caller} (see {@code dev.lapse.request.security}); what the caller may do is
+ * {@link RequestAccess}'s: the requester of a submission is the caller, with the caller's groups; a request is seen
+ * by its requester, the members of its approver groups and admins (404 to anyone else); a grant is revoked by its
+ * requester or an admin.
  */
 @RestController
 class RequestController {
@@ -41,18 +44,20 @@ class RequestController {
     private final RequestPublisher publisher;
     private final TimelineBook timelines;
     private final RequestAccess access;
+    private final AsyncAnswers answers;
 
     RequestController(SubmissionValidator validator, RequestPublisher publisher, TimelineBook timelines,
-            RequestAccess access) {
+            RequestAccess access, AsyncAnswers answers) {
         this.validator = validator;
         this.publisher = publisher;
         this.timelines = timelines;
         this.access = access;
+        this.answers = answers;
     }
 
     @PostMapping("/v1/requests")
-    CompletableFuture<ResponseEntity<Map<String, Object>>> submit(@RequestBody SubmitRequestBody body,
-            Caller caller) {
+    void submit(@RequestBody SubmitRequestBody body, Caller caller, HttpServletRequest request,
+            HttpServletResponse response) {
         String named = body.requester() == null || body.requester().id() == null || body.requester().id().isBlank()
                 ? null : body.requester().id();
         access.submissionRefusal(caller, named).ifPresent(why -> {
@@ -81,7 +86,8 @@ class RequestController {
         if (submission.requestId() != null && timelines.find(submission.requestId()).isPresent()) {
             throw new RequestConflictException(submission.requestId());
         }
-        return publisher.submit(submission).thenApply(RequestController::answer);
+        answers.answerWhenDone(request, response, publisher.submit(submission).thenApply(RequestController::answer),
+                publisher.longestSubmission());
     }
 
     private static ResponseEntity<Map<String, Object>> answer(RequestPublisher.Submitted submitted) {

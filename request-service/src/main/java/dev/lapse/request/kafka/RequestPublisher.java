@@ -33,12 +33,19 @@ public class RequestPublisher {
     private final SubmissionVerdicts verdicts;
     private final Clock clock;
     private final Duration verdictTimeout;
+    private final Duration longestSubmission;
 
     RequestPublisher(RestProducer kafka, SubmissionVerdicts verdicts, Clock clock, RequestProperties properties) {
         this.kafka = kafka;
         this.verdicts = verdicts;
         this.clock = clock;
         this.verdictTimeout = properties.verdictTimeout();
+        this.longestSubmission = properties.restWrite().deliveryTimeout().plus(verdictTimeout);
+    }
+
+    /** The longest a future of {@link #submit} takes to complete once it is returned: Kafka's answer, then the gate's. */
+    public Duration longestSubmission() {
+        return longestSubmission;
     }
 
     /**

@@ -101,6 +101,17 @@ class RequestServiceIT {
 
         assertThat(response.statusCode()).isEqualTo(202);
         assertThat(response.headers().firstValue("Location")).contains("/v1/requests/rs-rest-1");
+        // Written from the gate's verdict without a second dispatch (AsyncAnswers): still a whole answer, with the
+        // headers the security filters add, and counted by the server's request metrics under its status.
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/json"));
+        assertThat(response.body()).contains("\"requestId\":\"rs-rest-1\"").contains("\"status\":\"REQUESTED\"");
+        assertThat(response.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
+        assertThat(response.headers().firstValue("Cache-Control")).hasValueSatisfying(
+                value -> assertThat(value).contains("no-store"));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(get("/actuator/prometheus").body())
+                .containsPattern("http_server_requests_seconds_count\\{[^}]*method=\"POST\"[^}]*status=\"202\""
+                        + "[^}]*uri=\"/v1/requests\"[^}]*} [1-9]"));
         List<ConsumerRecord<String, Object>> records = stack.awaitRecordsThenQuiet(List.of(Topics.ACCESS_REQUESTED.name()),
                 "rs-rest-1", found -> !found.isEmpty(), WAIT, QUIET);
         AccessRequested requested = (AccessRequested) records.get(0).value();
