@@ -12,6 +12,7 @@ import dev.lapse.schemas.kafka.DeadLetterRouting;
 import dev.lapse.schemas.kafka.RawRecordConsumers;
 import dev.lapse.schemas.kafka.RetryPolicy;
 import dev.lapse.schemas.kafka.SeenRequests;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -93,8 +94,8 @@ class RequestKafkaConfiguration {
 
     /** REST writes: idempotent, not transactional, and bounded in time so a caller gets a quick 503. */
     @Bean(destroyMethod = "close")
-    RestProducer restProducer(KafkaProperties kafka, RequestProperties properties) {
-        return new RestProducer(kafka.buildProducerProperties(), properties.restWrite());
+    RestProducer restProducer(KafkaProperties kafka, RequestProperties properties, MeterRegistry registry) {
+        return new RestProducer(kafka.buildProducerProperties(), properties.restWrite(), registry);
     }
 
     /**

@@ -2,6 +2,9 @@ package dev.lapse.request.kafka;
 
 import dev.lapse.schemas.kafka.DeadLetterRouting;
 import dev.lapse.schemas.kafka.RetryPolicy;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -22,12 +25,17 @@ import org.apache.kafka.common.KafkaException;
  */
 final class RestProducer implements AutoCloseable {
 
+    /** The REST producer's {@code client.id}, so that its {@code kafka_producer_*} metrics are told apart. */
+    static final String CLIENT_ID = "lapse-rest-writes";
+
     private final KafkaProducer<String, Object> producer;
+    private final KafkaClientMetrics metrics;
     private final Duration waitAtMost;
     private final Duration retryAfter;
 
-    RestProducer(Map<String, Object> producerProperties, RequestProperties.RestWrite write) {
+    RestProducer(Map<String, Object> producerProperties, RequestProperties.RestWrite write, MeterRegistry registry) {
         Map<String, Object> config = new HashMap<>(producerProperties);
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, CLIENT_ID);
         config.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -35,6 +43,10 @@ final class RestProducer implements AutoCloseable {
         config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) write.requestTimeout().toMillis());
         config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) write.deliveryTimeout().toMillis());
         producer = new KafkaProducer<>(config);
+        // Spring binds the metrics of the producers its factories make, not this one's. Its meters carry a spring_id
+        // tag, and a Prometheus registry drops meters of one name with another set of tags: so this one has it too.
+        metrics = new KafkaClientMetrics(producer, Tags.of("spring_id", "restProducer." + CLIENT_ID));
+        metrics.bindTo(registry);
         // The delivery timeout bounds the acknowledgement; the margin covers the call's own bookkeeping.
         waitAtMost = write.deliveryTimeout().plusSeconds(1);
         retryAfter = write.retryAfter();
@@ -93,6 +105,7 @@ final class RestProducer implements AutoCloseable {
 
     @Override
     public void close() {
+        metrics.close();
         producer.close(Duration.ofSeconds(5));
     }
 }

@@ -109,9 +109,11 @@ class RequestServiceIT {
         assertThat(response.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
         assertThat(response.headers().firstValue("Cache-Control")).hasValueSatisfying(
                 value -> assertThat(value).contains("no-store"));
+        // ... and the REST producer's own Kafka metrics count the write.
         await().atMost(WAIT).untilAsserted(() -> assertThat(get("/actuator/prometheus").body())
                 .containsPattern("http_server_requests_seconds_count\\{[^}]*method=\"POST\"[^}]*status=\"202\""
-                        + "[^}]*uri=\"/v1/requests\"[^}]*} [1-9]"));
+                        + "[^}]*uri=\"/v1/requests\"[^}]*} [1-9]")
+                .containsPattern("kafka_producer_record_send_total\\{client_id=\"lapse-rest-writes\"[^}]*} [1-9]"));
         List<ConsumerRecord<String, Object>> records = stack.awaitRecordsThenQuiet(List.of(Topics.ACCESS_REQUESTED.name()),
                 "rs-rest-1", found -> !found.isEmpty(), WAIT, QUIET);
         AccessRequested requested = (AccessRequested) records.get(0).value();
