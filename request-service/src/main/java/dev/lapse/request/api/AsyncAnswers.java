@@ -36,7 +36,7 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
  * values ({@code CompletableFuture}, {@code DeferredResult}) dispatch the request again through Tomcat's valves,
  * every filter (Spring Security's chain included) and the {@code DispatcherServlet} just to write it: in a JFR
  * profile of a REST burst on the project's 2-core machine that second pass was 40% of the server threads' samples,
- * and without it they took 251–291 µs of CPU per submission where they had taken 363–519 (2026-11-30).
+ * and without it they took 20–30% less CPU per submission at like rates (2026-11-30, README's Latency section).
  *
  * <p>The answer is the same as Spring's would be: written with MVC's own message converters, failures mapped by
  * {@link ProblemResponses} to the same RFC 7807 bodies (with the request's path as {@code instance}, as Spring sets
