@@ -125,9 +125,9 @@ public final class LapseSection implements Section {
             rows.add(row(BURST, "burst drain (capacity estimate)", capacity == 0
                     ? missing("no request of the bursts was granted", probe)
                     : new Measurement.Rate(capacity, "requests/s"),
-                    String.format(Locale.ROOT, "%,d requests submitted at once, granted in %.1f s%s, once the JVM had"
-                            + " come to rest after %d warm-up bursts back to back over %.0f s", probe.offeredCount(),
-                            probe.drainSeconds(), left(probe), bursts.warmups(), bursts.warmupSeconds())));
+                    String.format(Locale.ROOT, "%,d requests submitted at once, granted in %.1f s%s, after %d warm-up"
+                            + " bursts back to back over %.0f s%s", probe.offeredCount(), probe.drainSeconds(),
+                            left(probe), bursts.warmups(), bursts.warmupSeconds(), bursts.rest().note())));
             if (capacity == 0) {
                 return rows;
             }
@@ -158,8 +158,11 @@ public final class LapseSection implements Section {
         }
     }
 
-    /** The measured burst, whose drain rate is the capacity estimate, and the warm-up bursts before it. */
-    private record Probe(Trial measured, int warmups, double warmupSeconds) {
+    /**
+     * The measured burst, whose drain rate is the capacity estimate, the warm-up bursts before it, and how the wait
+     * for the JVM to come to rest between them ended.
+     */
+    private record Probe(Trial measured, int warmups, double warmupSeconds, Driver.Quiet rest) {
     }
 
     /**
@@ -187,7 +190,7 @@ public final class LapseSection implements Section {
             size = RateSearch.probeSize(rate, lapse.probeSeconds(), lapse.firstProbe(), lapse.maxProbe());
         } while (rate > 0 && System.nanoTime() - deadline < 0);
         double warmupSeconds = (System.nanoTime() - start) / 1e9;
-        driver.awaitQuiet(Driver.REST_CAP);
+        Driver.Quiet rest = driver.awaitQuiet(Driver.REST_CAP);
         Trial measured = driver.burst(channel.key + " burst", size, lapse.probeCap());
         driver.drain(measured, lapse.drainCap());
         driver.settle(measured, Driver.SETTLE_CAP);
@@ -195,7 +198,7 @@ public final class LapseSection implements Section {
                 + " threads", channel.title(), size, Math.round(measured.drainedPerSecond()),
                 String.format(Locale.ROOT, "%.1f", measured.drainSeconds()),
                 Math.round(100 * measured.compilerShare().orElse(0)));
-        return new Probe(measured, warmups, warmupSeconds);
+        return new Probe(measured, warmups, warmupSeconds, rest);
     }
 
     /** What the search for the highest sustained rate found, and what it tried before. */
