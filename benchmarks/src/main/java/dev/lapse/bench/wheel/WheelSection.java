@@ -164,7 +164,7 @@ public final class WheelSection implements Section {
         Map<Operation, Score> scores = new EnumMap<>(Operation.class);
         String failure = null;
         try {
-            WheelFork.measure(structure, live, options, score -> scores.put(score.operation(), score));
+            WheelFork.measure(structure, live, options, true, score -> scores.put(score.operation(), score));
         } catch (RunnerException | RuntimeException e) {
             log.warn("{} at {} live entries could not be measured", structure.title, live, e);
             failure = "JMH failed: " + e;
