@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -104,6 +105,7 @@ public final class BenchmarkRun {
         CpuShare cpu = new CpuShare();
         Path dataDir = temporaryDirectory();
         Table table = new Table();
+        List<String> spent = new ArrayList<>();
         LapseStandalone lapse;
         try {
             lapse = LapseStandalone.start(new LapseStandalone.Options(dataDir, 0, 0, Map.of()), registryHome,
@@ -119,6 +121,7 @@ public final class BenchmarkRun {
         Runtime.getRuntime().addShutdownHook(stopOnExit);
         try {
             log.info("Broker, registry and services up in {} s", (System.nanoTime() - startNanos) / 1_000_000_000);
+            spent.add("start-up " + secondsSince(startNanos) + " s");
             Stand stand = new Stand(lapse.bootstrapServers(), lapse.registryUrl(),
                     lapse.url(RequestServiceApplication.NAME), dataDir, lapse.identityDirectory(), lapse::stopServices,
                     (service, more) -> lapse.restartService(service, more.toArray(String[]::new)));
@@ -127,8 +130,10 @@ public final class BenchmarkRun {
                 log.info("Section {} ...", section.name());
                 table.add(measure(section, stand, table));
                 log.info("Section {} took {} s", section.name(), (System.nanoTime() - sectionStart) / 1_000_000_000);
+                spent.add(section.name() + ", " + secondsSince(sectionStart) + " s");
             }
         } finally {
+            long stopStart = System.nanoTime();
             boolean ours;
             try {
                 ours = Runtime.getRuntime().removeShutdownHook(stopOnExit);
@@ -138,14 +143,17 @@ public final class BenchmarkRun {
             if (ours) {
                 stop(lapse, dataDir);
             }
+            spent.add("stop " + secondsSince(stopStart) + " s");
         }
         Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
+        // Where the time went, so that a run over the full run's ten minutes says which part grew.
         String heading = String.format(Locale.ROOT, "Lapse benchmarks (%s run), %s, %d cores, Java %s; everything in"
-                        + " one JVM on one embedded broker, measured in this run, which took %d min %02d s (start-up"
-                        + " included); during it %s.",
+                        + " one JVM on one embedded broker, measured in this run, which took %d min %02d s (%s);"
+                        + " during it %s.",
                 options.mode(), DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(started.atOffset(ZoneOffset.UTC)
                         .withNano(0)) + "Z", Runtime.getRuntime().availableProcessors(),
-                System.getProperty("java.version"), took.toMinutes(), took.toSecondsPart(), cpu.sinceStart());
+                System.getProperty("java.version"), took.toMinutes(), took.toSecondsPart(), String.join("; ", spent),
+                cpu.sinceStart());
         return new Report(heading, table);
     }
 
@@ -157,6 +165,10 @@ public final class BenchmarkRun {
             return List.of(new Row("failed." + section.name(), section.name(), "the section failed",
                     new Measurement.Missing(String.valueOf(e)), ""));
         }
+    }
+
+    private static long secondsSince(long startNanos) {
+        return Math.round((System.nanoTime() - startNanos) / 1e9);
     }
 
     private static void stop(LapseStandalone lapse, Path dataDir) {

@@ -44,6 +44,9 @@ class BenchmarksSmokeIT {
                 "wheel.hashed-wheel-timer.add.10000", "wheel.hashed-wheel-timer.cancel.10000",
                 "wheel.hashed-wheel-timer.advance.10000",
                 "policy.decision.1000");
+        // The heading says where the run's time went, section by section.
+        assertThat(report.heading()).containsPattern("start-up \\d+ s; baseline: bare 3-hop Kafka pipeline, \\d+ s; ")
+                .containsPattern("; policy decision \\(JMH\\), \\d+ s; stop \\d+ s\\)");
         // A row may be skipped only for a missing PostgreSQL server (with LAPSE_REQUIRE_POSTGRES set, it is missing).
         assertThat(report.table().unmeasured()).as(report.markdown()).isEmpty();
         assertThat(report.table().rows()).filteredOn(row -> row.value() instanceof Measurement.Skipped)
