@@ -206,7 +206,8 @@ public final class LapseSection implements Section {
     }
 
     private Search search(Driver driver, double capacity, ReaderLag readers) {
-        RateSearch search = new RateSearch(lapse.firstFraction(), lapse.stepDown());
+        RateSearch search = new RateSearch(channel == Channel.REST ? lapse.restFirstFraction() : lapse.firstFraction(),
+                lapse.stepDown());
         double candidate = search.first(capacity);
         double lowest = candidate;
         Double held = null;
