@@ -120,8 +120,9 @@ public final class BenchmarkRun {
         Thread stopOnExit = new Thread(() -> stop(lapse, dataDir), "bench-stop");
         Runtime.getRuntime().addShutdownHook(stopOnExit);
         try {
-            log.info("Broker, registry and services up in {} s", (System.nanoTime() - startNanos) / 1_000_000_000);
-            spent.add("start-up " + secondsSince(startNanos) + " s");
+            long upSeconds = secondsSince(startNanos);
+            log.info("Broker, registry and services up in {} s", upSeconds);
+            spent.add("start-up " + upSeconds + " s");
             Stand stand = new Stand(lapse.bootstrapServers(), lapse.registryUrl(),
                     lapse.url(RequestServiceApplication.NAME), dataDir, lapse.identityDirectory(), lapse::stopServices,
                     (service, more) -> lapse.restartService(service, more.toArray(String[]::new)));
@@ -129,8 +130,9 @@ public final class BenchmarkRun {
                 long sectionStart = System.nanoTime();
                 log.info("Section {} ...", section.name());
                 table.add(measure(section, stand, table));
-                log.info("Section {} took {} s", section.name(), (System.nanoTime() - sectionStart) / 1_000_000_000);
-                spent.add(section.name() + ", " + secondsSince(sectionStart) + " s");
+                long sectionSeconds = secondsSince(sectionStart);
+                log.info("Section {} took {} s", section.name(), sectionSeconds);
+                spent.add(section.name() + ", " + sectionSeconds + " s");
             }
         } finally {
             long stopStart = System.nanoTime();
