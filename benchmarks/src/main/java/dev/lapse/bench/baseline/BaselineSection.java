@@ -78,7 +78,7 @@ public final class BaselineSection implements Section {
 
             long fromMs = System.currentTimeMillis();
             Trial latency = driver.offer("baseline latency", new Schedule(options.matchRate()),
-                    options.latencyWindow(), rule);
+                    options.latencyWindowAt(options.matchRate()), rule);
             boolean complete = driver.drain(latency, baseline.cap());
             long toMs = System.currentTimeMillis();
             log.info("Baseline latency at {}/s: {}", Math.round(options.matchRate()), latency.latency().text());

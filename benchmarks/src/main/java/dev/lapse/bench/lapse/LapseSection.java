@@ -278,7 +278,7 @@ public final class LapseSection implements Section {
         Driver.Quiet rest = driver.awaitQuiet(Driver.REST_CAP);
         long fromMs = System.currentTimeMillis();
         Trial trial = driver.offer(channel.key + " latency at " + rate(rate), new Schedule(rate),
-                options.latencyWindow(), rule);
+                options.latencyWindowAt(rate), rule);
         driver.drain(trial, lapse.drainCap());
         long toMs = System.currentTimeMillis();
         Measurement latency = trial.latency();
