@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * How much a run measures: the full run (under ten minutes on two cores) or the smoke run of CI
+ * How much a run measures: the full run (budgeted for ten minutes on two cores) or the smoke run of CI
  * (seconds per section, tiny rates; it proves the harness works, not how fast anything is).
  *
  * @param mode {@code full} or {@code smoke}, printed above the table
@@ -154,11 +154,14 @@ public record BenchOptions(String mode, double matchRate, Duration latencyWindow
     public record Policy(int rules, int forks, int warmupIterations, int iterations, Duration iterationTime) {
     }
 
-    /** The documented full run: budgeted to under ten minutes on two cores, stack start included. */
+    /**
+     * The documented full run, stack start included: budgeted for ten minutes on two cores, which the faster machines
+     * seen kept (8-9½ minutes) and the slower ones did not (10¼-12; see the README's Performance).
+     */
     public static BenchOptions full() {
         // Latency runs of 8 s (8,000 requests at 1,000/s), the one at 100/s 12 s (1,200): with the 150,000-record
-        // drain and 200-ms JMH iterations, about 35 s less than before, for a run that took 10 min 18 s - 10 min 51 s on the
-        // 2026-11-30 machine (about 7 minutes of it windows the measurements fix; see the README's Performance).
+        // drain and 200-ms JMH iterations, about 35 s less than before, for a run that took 10 min 18 s - 10 min
+        // 51 s on the 2026-11-30 machine (about 7 minutes of it windows the measurements fix).
         return new BenchOptions("full", 1_000, Duration.ofSeconds(8), 1_200,
                 new Baseline(300, 30_000, Duration.ofSeconds(5), 150_000, Duration.ofSeconds(60)),
                 // A first burst of 1,000, then bursts of ~5 s back to back for 30 s: on the 2026-11-30 machine REST
