@@ -1,6 +1,8 @@
 package dev.lapse.request.api;
 
 import dev.lapse.request.kafka.WriteUnavailableException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.net.URI;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,8 +12,10 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.AuthenticationException;
+import org.springframework.util.ReflectionUtils;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.method.annotation.ExceptionHandlerMethodResolver;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
@@ -24,28 +28,34 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 class ProblemResponses extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemResponses.class);
+    // Spring MVC's own lookup of this class's @ExceptionHandler methods (the most specific exception type wins), so
+    // that a call answered asynchronously gets the very handler a synchronous one would: no second list to keep.
+    private static final ExceptionHandlerMethodResolver HANDLERS =
+            new ExceptionHandlerMethodResolver(ProblemResponses.class);
 
     /**
-     * The answer to a failure of a call answered asynchronously by {@link AsyncAnswers}: the same as the handler
-     * below for that exception gives.
+     * The answer to a failure of a call answered asynchronously by {@link AsyncAnswers}: what this class's handler
+     * for that exception gives.
      */
-    ResponseEntity<ProblemDetail> answer(Throwable failure) {
-        ProblemDetail problem;
-        if (failure instanceof InvalidRequestException e) {
-            problem = invalid(e);
-        } else if (failure instanceof RequestConflictException e) {
-            problem = conflict(e);
-        } else if (failure instanceof ForbiddenException e) {
-            return forbidden(e);
-        } else if (failure instanceof WriteUnavailableException e) {
-            return unavailable(e);
-        } else if (failure instanceof Exception e) {
-            return unexpected(e);
-        } else {
-            return unexpected(new IllegalStateException(failure));
+    ResponseEntity<?> answer(Throwable failure) {
+        Exception exception = failure instanceof Exception e ? e : new IllegalStateException(failure);
+        Method handler = HANDLERS.resolveMethod(exception);
+        // Only Spring's inherited handlers take more than the exception (a WebRequest): they answer MVC's own
+        // exceptions, which no future of a submission fails with.
+        if (handler == null || handler.getParameterCount() != 1) {
+            return unexpected(exception);
         }
-        return ResponseEntity.status(problem.getStatus()).contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .body(problem);
+        Object answer;
+        try {
+            ReflectionUtils.makeAccessible(handler);
+            answer = handler.invoke(this, exception);
+        } catch (IllegalAccessException | InvocationTargetException e) {
+            return unexpected(exception);
+        }
+        return answer instanceof ProblemDetail problem
+                ? ResponseEntity.status(problem.getStatus()).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                        .body(problem)
+                : (ResponseEntity<?>) answer;
     }
 
     @ExceptionHandler(InvalidRequestException.class)
