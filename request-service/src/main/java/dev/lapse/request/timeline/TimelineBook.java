@@ -3,12 +3,11 @@ package dev.lapse.request.timeline;
 import dev.lapse.schemas.GrantIds;
 import dev.lapse.schemas.HexIds;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +16,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 
@@ -26,6 +26,14 @@ import org.jspecify.annotations.Nullable;
  * furthest stage reached (a rejected duplicate submission shows as a step of the accepted request, and does not
  * change its status). A redelivered event (same event id) changes nothing. Thread-safe: one listener thread
  * writes while request threads read.
+ *
+ * <p><b>Readers take no lock.</b> A request's events are an array that is never changed once published (an event
+ * makes a new one), held in a concurrent map, so a request thread reads a timeline without waiting for the listener or
+ * for other request threads; writers ({@link #apply}, and {@link #awaitingVotes()}, which drops decided requests from
+ * its list) hold the book's lock. Every {@code POST /v1/requests} looks its id up here first: while that lookup held
+ * the lock, REST's request threads queued behind one another on it, up to a second each under load (JFR on the 2-core
+ * machine, 2026-11-30: 2,243 waits of 10 ms or more, 79 ms on average, the previous owner another request thread in
+ * 94% of them).
  *
  * <p>It holds the {@code maxRequests} most recently seen requests and forgets older ones first: at thousands of
  * requests a second an unbounded read model would fill any heap within hours. The audit log keeps every event.
@@ -43,12 +51,22 @@ public final class TimelineBook {
     /** How many distinct repeated values (actors, resources, scopes) the book shares before it starts again. */
     private static final int SHARED_VALUES = 16_384;
 
-    /** Keyed by {@link #requestKey}: the events of each request, in arrival order. */
-    private final Map<Object, Kept[]> eventsByRequest;
-    /** From {@link #grantKey} to the {@link #requestKey} of the request the grant belongs to. */
-    private final Map<Object, Object> requestByGrant = new HashMap<>();
-    /** Requests that may await votes; {@link #awaitingVotes()} checks each and drops the decided ones. */
+    private final int maxRequests;
+    /**
+     * Keyed by {@link #requestKey}: the events of each request, in arrival order, in an array never changed once put
+     * here. Read without the lock, written under it.
+     */
+    private final Map<Object, Kept[]> eventsByRequest = new ConcurrentHashMap<>();
+    /** The keys of {@link #eventsByRequest}, the first seen first: the next one to forget. Guarded by the lock. */
+    private final ArrayDeque<Object> arrivalOrder = new ArrayDeque<>();
+    /**
+     * From {@link #grantKey} to the {@link #requestKey} of the request the grant belongs to. Read without the lock,
+     * written under it.
+     */
+    private final Map<Object, Object> requestByGrant = new ConcurrentHashMap<>();
+    /** Requests that may await votes; {@link #awaitingVotes()} checks each and drops the decided ones. Guarded. */
     private final Set<Object> mayAwaitVotes = new LinkedHashSet<>();
+    /** Guarded by the lock. */
     private final Interner shared = new Interner(SHARED_VALUES);
 
     /** A book of at most {@code maxRequests} timelines. */
@@ -56,27 +74,7 @@ public final class TimelineBook {
         if (maxRequests < 1) {
             throw new IllegalArgumentException("maxRequests must be at least 1, got " + maxRequests);
         }
-        eventsByRequest = new LinkedHashMap<>() {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Object, Kept[]> eldest) {
-                if (size() <= maxRequests) {
-                    return false;
-                }
-                String requestId = eldest.getKey().toString();
-                boolean derivedRemoved = false;
-                for (Kept kept : eldest.getValue()) {
-                    if (kept.more() instanceof Unusual unusual && unusual.grantId() != null) {
-                        requestByGrant.remove(grantKey(unusual.grantId()));
-                    } else if (kept.hasDerivedGrant() && !derivedRemoved) {
-                        // Every event of the grant names the same derived id: hash it once.
-                        requestByGrant.remove(grantKey(GrantIds.of(requestId)));
-                        derivedRemoved = true;
-                    }
-                }
-                mayAwaitVotes.remove(eldest.getKey());
-                return true;
-            }
-        };
+        this.maxRequests = maxRequests;
     }
 
     /** Adds an event to its request's timeline; returns false when it was already there. */
@@ -94,6 +92,12 @@ public final class TimelineBook {
         Kept[] grown = events == null ? new Kept[] {kept} : Arrays.copyOf(events, events.length + 1);
         grown[grown.length - 1] = kept;
         eventsByRequest.put(requestKey, grown);
+        if (events == null) {
+            arrivalOrder.addLast(requestKey);
+            if (arrivalOrder.size() > maxRequests) {
+                forget(arrivalOrder.removeFirst());
+            }
+        }
         if (event.grantId() != null) {
             requestByGrant.put(grantKey(event.grantId()), requestKey);
         }
@@ -101,6 +105,23 @@ public final class TimelineBook {
             mayAwaitVotes.add(requestKey);
         }
         return true;
+    }
+
+    /** Forgets the request kept under {@code key}, the one seen first: its events, its grant, its place in the inbox. */
+    private void forget(Object key) {
+        Kept[] events = eventsByRequest.remove(key);
+        String requestId = key.toString();
+        boolean derivedRemoved = false;
+        for (Kept kept : events) {
+            if (kept.more() instanceof Unusual unusual && unusual.grantId() != null) {
+                requestByGrant.remove(grantKey(unusual.grantId()));
+            } else if (kept.hasDerivedGrant() && !derivedRemoved) {
+                // Every event of the grant names the same derived id: hash it once.
+                requestByGrant.remove(grantKey(GrantIds.of(requestId)));
+                derivedRemoved = true;
+            }
+        }
+        mayAwaitVotes.remove(key);
     }
 
     /** The key a request is kept under: its id as a {@link UUID} when it is a canonical one (32 bytes), else itself. */
@@ -164,7 +185,7 @@ public final class TimelineBook {
     }
 
     /** The timeline of a request, if any event of it has been seen. */
-    public synchronized Optional<RequestTimeline> find(String requestId) {
+    public Optional<RequestTimeline> find(String requestId) {
         Kept[] events = eventsByRequest.get(requestKey(requestId));
         return events == null ? Optional.empty() : Optional.of(fold(requestId, events(requestId, events)));
     }
@@ -174,7 +195,7 @@ public final class TimelineBook {
      * the timeline: the read model asks this for every grant it sees, and folding (sorting and copying every step)
      * was most of its thread's work under load.
      */
-    public synchronized OptionalLong submittedToGrantedMs(String requestId) {
+    public OptionalLong submittedToGrantedMs(String requestId) {
         Kept[] events = eventsByRequest.get(requestKey(requestId));
         if (events == null) {
             return OptionalLong.empty();
@@ -194,7 +215,7 @@ public final class TimelineBook {
     }
 
     /** The request a grant belongs to. */
-    public synchronized Optional<String> requestOfGrant(String grantId) {
+    public Optional<String> requestOfGrant(String grantId) {
         return Optional.ofNullable(requestByGrant.get(grantKey(grantId))).map(Object::toString);
     }
 
@@ -215,12 +236,12 @@ public final class TimelineBook {
     }
 
     /** The most recent timelines, newest first, at most {@code limit}. */
-    public synchronized List<RequestTimeline> recent(int limit) {
+    public List<RequestTimeline> recent(int limit) {
         return recent(limit, timeline -> true);
     }
 
     /** The most recent timelines that {@code visible} accepts, newest first, at most {@code limit}. */
-    public synchronized List<RequestTimeline> recent(int limit, Predicate<RequestTimeline> visible) {
+    public List<RequestTimeline> recent(int limit, Predicate<RequestTimeline> visible) {
         List<RequestTimeline> folded = new ArrayList<>(eventsByRequest.size());
         eventsByRequest.forEach((key, events) -> {
             String id = key.toString();

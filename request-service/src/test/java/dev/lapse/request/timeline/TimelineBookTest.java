@@ -1,8 +1,13 @@
 package dev.lapse.request.timeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.FutureTask;
 import org.junit.jupiter.api.Test;
 
 class TimelineBookTest {
@@ -213,5 +218,44 @@ class TimelineBookTest {
         assertThat(small.find(first)).isEmpty();
         assertThat(small.requestOfGrant(dev.lapse.schemas.GrantIds.of(first))).isEmpty();
         assertThat(small.requestOfGrant(dev.lapse.schemas.GrantIds.of(second))).contains(second);
+    }
+
+    @Test
+    void reads_whileTheListenerHoldsTheBook_answerWithoutWaitingForIt() throws Exception {
+        book.apply(event("e1", Stage.REQUESTED, 0));
+        book.apply(event("e3", Stage.GRANTED, 40));
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        // Holds the book's lock as apply() does, until the reads are done (or the test gives up on them).
+        Thread writer = new Thread(() -> {
+            synchronized (book) {
+                held.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }, "holds-the-book");
+        writer.start();
+        held.await();
+        try {
+            FutureTask<List<Object>> reads = new FutureTask<>(() -> List.of(book.find("req-1"),
+                    book.submittedToGrantedMs("req-1"), book.requestOfGrant("g-1"), book.recent(10),
+                    book.find("req-unknown")));
+            new Thread(reads, "reads-the-book").start();
+
+            await().atMost(Duration.ofSeconds(30)).until(reads::isDone);
+
+            List<Object> answers = reads.get();
+            assertThat(answers.get(0)).isEqualTo(book.find("req-1"));
+            assertThat(answers.get(1)).isEqualTo(java.util.OptionalLong.of(40L));
+            assertThat(answers.get(2)).isEqualTo(java.util.Optional.of("req-1"));
+            assertThat(answers.get(3)).asList().hasSize(1);
+            assertThat(answers.get(4)).isEqualTo(java.util.Optional.empty());
+        } finally {
+            release.countDown();
+            writer.join();
+        }
     }
 }
