@@ -35,7 +35,8 @@ public record BenchOptions(String mode, double matchRate, Duration latencyWindow
      *
      * @param valueBytes each record's value size (keys are 36-byte UUIDs)
      * @param warmupRecords a burst that warms the JIT and the stages, not reported
-     * @param warmupWindow then {@code matchRate} for this long, not reported
+     * @param warmupWindow {@code matchRate} for this long after the drain, before the latency is measured; not
+     *     reported
      * @param drainRecords the burst whose drain rate is the sustained throughput
      * @param cap how long a burst may take before the run goes on without the rest
      */
@@ -163,7 +164,7 @@ public record BenchOptions(String mode, double matchRate, Duration latencyWindow
         // drain and 200-ms JMH iterations, about 35 s less than before, for a run that took 10 min 18 s - 10 min
         // 51 s on the 2026-11-30 machine (about 7 minutes of it windows the measurements fix).
         return new BenchOptions("full", 1_000, Duration.ofSeconds(8), 1_200,
-                new Baseline(300, 30_000, Duration.ofSeconds(5), 150_000, Duration.ofSeconds(60)),
+                new Baseline(300, 30_000, Duration.ofSeconds(30), 150_000, Duration.ofSeconds(60)),
                 // A first burst of 1,000, then bursts of ~5 s back to back for 30 s: on the 2026-11-30 machine REST
                 // held 1,123/s after five bursts (28% of the last one's CPU in the JIT) and 1,900/s after fourteen
                 // (12%). A warmed-up burst's drain rate is a closer estimate, so the search starts at 120% of it.
