@@ -76,7 +76,7 @@ public final class BaselineSection implements Section {
 
             // The latency is measured after a stretch at the same rate, as Lapse's is after its own loads: right
             // after the drain, six 8-s trials in a row at 1,000/s gave p99 194, 264, 126, 90, 85 and 78 ms (the
-            // 2026-11-30 machine), the JIT still compiling the paths a steady rate takes and a drain does not.
+            // 2026-11-30 machine): the JVM still warming up to a steady rate (the JIT took 44% of the drain's CPU).
             Trial warmRun = driver.offer("baseline warm-up run", new Schedule(options.matchRate()),
                     baseline.warmupWindow(), rule);
             driver.drain(warmRun, baseline.cap());
