@@ -129,7 +129,6 @@ public final class BaselineSection implements Section {
             driver.settle(drained, Driver.SETTLE_CAP);
             log.info("Baseline in Lapse's shape: {} records drained at {} records/s", drained.completedCount(),
                     Math.round(drained.drainedPerSecond()));
-
             Optional<String> failure = pipeline.failure();
             return List.of(
                     new Row(SHAPED_SUSTAINED, SECTION, "in Lapse's shape: sustained throughput, draining a backlog",
