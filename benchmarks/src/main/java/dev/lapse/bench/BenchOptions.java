@@ -157,7 +157,7 @@ public record BenchOptions(String mode, double matchRate, Duration latencyWindow
 
     /**
      * The documented full run, stack start included: budgeted for ten minutes on two cores, which the faster machines
-     * seen kept (8-9½ minutes) and the slower ones did not (10¼-12; see the README's Performance).
+     * seen kept (8-9½ minutes) and the slower ones did not (10¼-12; see docs/performance.md).
      */
     public static BenchOptions full() {
         // Latency runs of 8 s (8,000 requests at 1,000/s), the one at 100/s 12 s (1,200): with the 150,000-record

@@ -71,7 +71,7 @@ public final class KafkaBroker implements AutoCloseable {
         // A transaction's first write to a partition waits, inside the broker, until the same producer's previous
         // transaction has finished committing, retried every 20 ms by default. Every Lapse hop commits per poll batch
         // and begins the next transaction at once, so that retry was most of a hop's latency and held the revoker's
-        // loop at ~25 ms a turn; 2 ms keeps it to the markers' own time. README, Performance, says so for other brokers.
+        // loop at ~25 ms a turn; 2 ms keeps it to the markers' own time. README, Latency, says so for other brokers.
         props.put("add.partitions.to.txn.retry.backoff.ms", "2");
         // Topics are declared by the services with the partition count of the contract, never made by accident.
         props.put("auto.create.topics.enable", "false");
