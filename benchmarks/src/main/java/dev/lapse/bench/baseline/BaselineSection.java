@@ -108,7 +108,7 @@ public final class BaselineSection implements Section {
                     failure.<Measurement>map(Measurement.Missing::new).orElseGet(latency::latency),
                     String.format(Locale.ROOT, "%,d records over %.0f s%s, after %.1f s at that rate%s%s",
                             latency.offeredCount(), latency.offerSeconds(), complete ? "" : left(latency),
-                            baseline.warmupWindow().toMillis() / 1000.0, rest.note(), hops)));
+                            warmRun.offerSeconds(), rest.note(), hops)));
         }
         rows.addAll(lapseShaped(stand, runId));
         return rows;
